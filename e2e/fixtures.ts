@@ -1,0 +1,166 @@
+import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+import type { Event } from '@sentry/core';
+import { startIngestServer, type IngestItem, type IngestServer } from '../scripts/ingest-server.mjs';
+import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
+import { buildPage, type PageOptions } from './page-builder';
+
+export { expect };
+export type { Event, IngestItem, PageOptions };
+
+export const PREFIX = '[segment-sentry]';
+const SENTINEL = 'segment-sentry sentinel';
+
+/** One Sentry project on the local ingest: each test gets its own, so tests never see each other's events. */
+export class Project {
+  constructor(
+    readonly id: string,
+    readonly dsn: string,
+    private readonly ingest: IngestServer,
+  ) {}
+
+  items(type?: string): IngestItem[] {
+    return this.ingest.items.filter((item) => item.projectId === this.id && (!type || item.type === type));
+  }
+
+  events(): Event[] {
+    return this.items('event').map((item) => item.payload as Event);
+  }
+
+  waitForItem(type: string, predicate: (payload: any) => boolean = () => true, description = type): Promise<IngestItem> {
+    return this.ingest.waitForItem((item) => item.projectId === this.id && item.type === type && predicate(item.payload), {
+      description: `${description} for project ${this.id}`,
+    });
+  }
+
+  async waitForEvent(predicate: (event: Event) => boolean = () => true, description = 'event'): Promise<Event> {
+    return (await this.waitForItem('event', predicate, description)).payload as Event;
+  }
+
+  /** The event whose exception (or message) mentions `text`. */
+  waitForError(text: string): Promise<Event> {
+    return this.waitForEvent((event) => describeEvent(event).includes(text), `event mentioning "${text}"`);
+  }
+
+  /**
+   * "Nothing was sent" made checkable: a sentinel message is captured after whatever should have
+   * been dropped, the page's client is flushed (so every earlier request has been answered), and
+   * only then are the events this project received compared against `predicate`.
+   */
+  async expectNoEvent(page: Page, predicate: (event: Event) => boolean, sentinelPage: Page = page): Promise<void> {
+    await sendSentinel(sentinelPage);
+    await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    const unexpected = this.events().filter(predicate);
+    expect(unexpected.map(describeEvent), 'events that should not have been sent').toEqual([]);
+  }
+}
+
+export async function sendSentinel(page: Page): Promise<void> {
+  await page.evaluate(async (message) => {
+    window.SegmentSentry?.captureMessage(message);
+    await window.SegmentSentry?.flush(5000);
+  }, SENTINEL);
+}
+
+export function describeEvent(event: Event): string {
+  const exception = event.exception?.values?.map((value) => `${value.type}: ${value.value}`).join(' / ');
+  return exception ?? event.message ?? event.logentry?.message ?? '(no message)';
+}
+
+/** Everything the page wrote to its console, and a way to wait for a line to appear. */
+export class ConsoleLog {
+  readonly entries: Array<{ type: string; text: string }> = [];
+  private readonly listeners = new Set<() => void>();
+
+  record(message: ConsoleMessage): void {
+    this.entries.push({ type: message.type(), text: message.text() });
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Our own messages: every line the bundle prints starts with the prefix. */
+  ours(): Array<{ type: string; text: string }> {
+    return this.entries.filter((entry) => entry.text.startsWith(PREFIX));
+  }
+
+  waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<{ type: string; text: string }> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.entries.find((entry) => pattern.test(entry.text));
+        if (!found) return false;
+        clearTimeout(timer);
+        this.listeners.delete(onEntry);
+        resolve(found);
+        return true;
+      };
+      const onEntry = (): void => void check();
+      const timer = setTimeout(() => {
+        this.listeners.delete(onEntry);
+        reject(new Error(`console: no line matching ${pattern} within ${timeoutMs} ms; saw:\n${this.entries.map((e) => e.text).join('\n')}`));
+      }, timeoutMs);
+      if (!check()) this.listeners.add(onEntry);
+    });
+  }
+}
+
+interface TestFixtures {
+  project: Project;
+  consoleLog: ConsoleLog;
+  pageErrors: string[];
+  /** Builds a page from fixtures/template.html with these options, serves it and opens it. */
+  openPage: (options?: PageOptions) => Promise<Page>;
+  /** Serves a page built from these options and returns its URL without opening it. */
+  pageUrl: (options?: PageOptions) => string;
+}
+
+interface WorkerFixtures {
+  ingest: IngestServer;
+  site: StaticServer;
+}
+
+let projectCounter = 0;
+let pageCounter = 0;
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  ingest: [
+    async ({}, use) => {
+      const ingest = await startIngestServer();
+      await use(ingest);
+      await ingest.close();
+    },
+    { scope: 'worker' },
+  ],
+  site: [
+    async ({}, use) => {
+      const site = await startStaticServer();
+      await use(site);
+      await site.close();
+    },
+    { scope: 'worker' },
+  ],
+  project: async ({ ingest }, use) => {
+    const id = String(++projectCounter);
+    await use(new Project(id, ingest.dsnFor(id), ingest));
+  },
+  consoleLog: async ({ page }, use) => {
+    const log = new ConsoleLog();
+    page.on('console', (message) => log.record(message));
+    await use(log);
+  },
+  pageErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(errors);
+  },
+  pageUrl: async ({ site, project }, use) => {
+    await use((options = {}) => site.register(`/pages/${++pageCounter}.html`, buildPage(options, project.dsn)));
+  },
+  openPage: async ({ page, pageUrl, consoleLog, pageErrors }, use) => {
+    // consoleLog and pageErrors are named so their listeners exist before the page loads.
+    void consoleLog;
+    void pageErrors;
+    await use(async (options = {}) => {
+      await page.goto(pageUrl(options));
+      return page;
+    });
+  },
+});

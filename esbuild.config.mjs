@@ -1,0 +1,72 @@
+// Builds the drop-in bundle: dist/segment-sentry.js (readable) and dist/segment-sentry.min.js, each an
+// IIFE with a source map, then checks their syntax level and prints their sizes.
+import { readFile, writeFile } from 'node:fs/promises';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+import { parse } from 'acorn';
+import * as esbuild from 'esbuild';
+
+const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
+
+// The browsers @sentry/browser supports (its docs: ES2020; Chrome 80, Edge 80, Firefox 74, Safari 14 /
+// iOS 14.4, Opera 67). esbuild's compatibility table marks destructuring as broken before Safari 14.1 /
+// iOS 14.5, and Sentry's own code destructures everywhere, so 14.1 / 14.5 is the real floor here.
+export const BROWSER_TARGETS = ['chrome80', 'edge80', 'firefox74', 'safari14.1', 'ios14.5', 'opera67'];
+const SYNTAX_LEVEL = 2020;
+
+/** @type {import('esbuild').BuildOptions} */
+export const bundleOptions = {
+  entryPoints: ['src/index.ts'],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: BROWSER_TARGETS,
+  sourcemap: true,
+  legalComments: 'none',
+  define: {
+    __SEGMENT_SENTRY_VERSION__: JSON.stringify(pkg.version),
+    // Sentry's debug logging and tracing code is dead in this product; these flags let esbuild drop it.
+    __SENTRY_DEBUG__: 'false',
+    __SENTRY_TRACING__: 'false',
+  },
+  logLevel: 'warning',
+};
+
+export const outputs = [
+  { outfile: 'dist/segment-sentry.js', minify: false },
+  { outfile: 'dist/segment-sentry.min.js', minify: true },
+];
+
+/** @param {Uint8Array | string} code */
+export function sizes(code) {
+  return {
+    raw: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+/** Fails the build when the output uses syntax the supported browsers cannot parse. */
+/** @param {string} file @param {string} code */
+function checkSyntaxLevel(file, code) {
+  try {
+    parse(code, { ecmaVersion: SYNTAX_LEVEL, sourceType: 'script' });
+  } catch (error) {
+    throw new Error(`${file} is not ES${SYNTAX_LEVEL} (${error instanceof Error ? error.message : error}); Sentry's supported browsers could not run it`);
+  }
+}
+
+async function build() {
+  const rows = [];
+  for (const output of outputs) {
+    const result = await esbuild.build({ ...bundleOptions, ...output, metafile: true, write: true });
+    const code = await readFile(output.outfile);
+    checkSyntaxLevel(output.outfile, code.toString('utf8'));
+    rows.push({ file: output.outfile, ...sizes(code) });
+    // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
+    if (output.minify) await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+  }
+  console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);
+  console.table(Object.fromEntries(rows.map(({ file, ...bytes }) => [file, bytes])));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await build();

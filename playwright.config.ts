@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+import { browserExecutable } from './e2e/browsers';
+
+export default defineConfig({
+  testDir: 'e2e',
+  // One worker is faster than two on these 2-core machines: each browser wants a core.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: { trace: 'off' },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          executablePath: browserExecutable('chromium'),
+          // Keep Chromium off the network: the tests only ever talk to 127.0.0.1.
+          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+        },
+      },
+    },
+    {
+      name: 'firefox',
+      use: {
+        browserName: 'firefox',
+        // Debian's firefox-esr over WebDriver BiDi; see patches/ and the README for the one command it lacks.
+        channel: 'moz-firefox',
+        launchOptions: {
+          executablePath: browserExecutable('firefox'),
+          firefoxUserPrefs: {
+            'network.captive-portal-service.enabled': false,
+            'network.connectivity-service.enabled': false,
+            'app.update.enabled': false,
+            'browser.safebrowsing.update.enabled': false,
+            'datareporting.policy.dataSubmissionEnabled': false,
+            'toolkit.telemetry.enabled': false,
+          },
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,141 @@
+// @ts-check
+// A local stand-in for Sentry's ingest: accepts envelopes on 127.0.0.1 at an OS-picked port,
+// answers with the CORS headers Sentry's ingest sends, and parses every envelope with
+// @sentry/core's parseEnvelope. Used by the e2e tests and by `npm start`.
+import { createServer } from 'node:http';
+import { parseEnvelope } from '@sentry/core';
+
+/**
+ * @typedef {{ type: string, payload: any, headers: any, projectId: string, url: string, receivedAt: number }} IngestItem
+ * @typedef {{ status: number, headers?: Record<string, string>, delayMs?: number }} IngestReply
+ * @typedef {(request: { projectId: string, items: IngestItem[] }) => IngestReply | undefined} Responder
+ */
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Content-Type, X-Sentry-Auth',
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Expose-Headers': 'X-Sentry-Error, X-Sentry-Rate-Limits, Retry-After',
+};
+
+const ENVELOPE_PATH = /^\/api\/(\d+)\/envelope\/?$/;
+
+/** @param {import('node:http').IncomingMessage} request @returns {Promise<Buffer>} */
+function readBody(request) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * @param {{ onItem?: (item: IngestItem) => void }} [options]
+ */
+export async function startIngestServer(options = {}) {
+  /** @type {IngestItem[]} */
+  const items = [];
+  /** @type {Set<() => void>} */
+  const listeners = new Set();
+  /** @type {Map<string, Responder>} */
+  const responders = new Map();
+  let requestCount = 0;
+
+  const server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, CORS_HEADERS).end();
+        return;
+      }
+      const match = ENVELOPE_PATH.exec(url.pathname);
+      if (request.method !== 'POST' || !match) {
+        response.writeHead(404, CORS_HEADERS).end();
+        return;
+      }
+      requestCount++;
+      const projectId = /** @type {string} */ (match[1]);
+      const [envelopeHeaders, envelopeItems] = parseEnvelope(await readBody(request));
+      const parsed = envelopeItems.map(([itemHeaders, payload]) => ({
+        type: String(itemHeaders.type),
+        payload,
+        headers: envelopeHeaders,
+        projectId,
+        url: url.href,
+        receivedAt: Date.now(),
+      }));
+      const reply = responders.get(projectId)?.({ projectId, items: parsed }) ?? { status: 200 };
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      if (reply.status >= 200 && reply.status < 300) {
+        for (const item of parsed) {
+          items.push(item);
+          options.onItem?.(item);
+        }
+        for (const listener of listeners) listener();
+      }
+      response.writeHead(reply.status, { ...CORS_HEADERS, 'Content-Type': 'application/json', ...reply.headers });
+      response.end('{}');
+    } catch (error) {
+      response.writeHead(400, CORS_HEADERS).end(String(error));
+    }
+  });
+
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('ingest server has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
+
+  return {
+    origin,
+    /** Every item received so far (events, sessions, client reports), oldest first. */
+    items,
+    get requestCount() {
+      return requestCount;
+    },
+    /** A DSN whose events land under `projectId`. */
+    /** @param {string | number} projectId */
+    dsnFor(projectId) {
+      return `http://public@127.0.0.1:${address.port}/${projectId}`;
+    },
+    /** Decide how the ingest answers requests for one project (status, headers, delay). */
+    /** @param {string} projectId @param {Responder | undefined} responder */
+    respondWith(projectId, responder) {
+      if (responder) responders.set(projectId, responder);
+      else responders.delete(projectId);
+    },
+    /**
+     * Resolves with the first item (already received or still to come) that matches, or rejects
+     * after `timeoutMs` with what did arrive, so a failure says what was sent instead.
+     * @param {(item: IngestItem) => boolean} predicate
+     * @param {{ timeoutMs?: number, description?: string }} [waitOptions]
+     * @returns {Promise<IngestItem>}
+     */
+    waitForItem(predicate, { timeoutMs = 10_000, description = 'a matching item' } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = items.find(predicate);
+          if (!found) return false;
+          clearTimeout(timer);
+          listeners.delete(onItem);
+          resolve(found);
+          return true;
+        };
+        const onItem = () => void check();
+        const timer = setTimeout(() => {
+          listeners.delete(onItem);
+          const seen = items.map((item) => `${item.projectId}/${item.type}`).join(', ') || 'nothing';
+          reject(new Error(`ingest: no ${description} within ${timeoutMs} ms; received: ${seen}`));
+        }, timeoutMs);
+        if (!check()) listeners.add(onItem);
+      });
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof startIngestServer>>} IngestServer */

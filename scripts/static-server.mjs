@@ -1,0 +1,76 @@
+// @ts-check
+// Serves the pages under test on 127.0.0.1 at an OS-picked port: files from dist/ and fixtures/,
+// plus pages registered in memory (generated per test from fixtures/template.html).
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVED_FOLDERS = ['dist', 'fixtures'];
+
+/** @type {Record<string, string>} */
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** @typedef {{ body: string | Buffer, headers?: Record<string, string> }} Resource */
+
+export async function startStaticServer() {
+  /** @type {Map<string, Resource>} */
+  const registered = new Map();
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const own = registered.get(url.pathname);
+    if (own) {
+      const type = CONTENT_TYPES[extname(url.pathname)] ?? 'text/html; charset=utf-8';
+      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(own.body);
+      return;
+    }
+    const path = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    if (!SERVED_FOLDERS.some((folder) => path.startsWith(`${folder}/`))) {
+      response.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(resolve(ROOT, path));
+      response.writeHead(200, {
+        'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        'Access-Control-Allow-Origin': '*',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('static server has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
+
+  return {
+    origin,
+    /**
+     * Serves `body` at `path` until replaced; returns its absolute URL.
+     * @param {string} path @param {string | Buffer} body @param {Record<string, string>} [headers]
+     */
+    register(path, body, headers) {
+      registered.set(path, { body, headers });
+      return `${origin}${path}`;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof startStaticServer>>} StaticServer */

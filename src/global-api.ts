@@ -1,0 +1,80 @@
+import { captureException, captureMessage, flush, type Client } from '@sentry/core';
+import { attempt } from './guard';
+import { log } from './log';
+import { parseSettings } from './settings';
+import { startSentryClient } from './sentry-client';
+
+/** `window.SegmentSentry`: what a page can call. Every method is guarded and never throws. */
+export interface SegmentSentryApi {
+  readonly version: string;
+  /** Starts Sentry from settings (an object, Segment's settings document, or its JSON text). */
+  init(settings: unknown): boolean;
+  /** Returns the event id, or undefined when Sentry is not started yet (the call is then queued). */
+  captureException(error: unknown): string | undefined;
+  captureMessage(message: unknown): string | undefined;
+  /** Resolves true once every queued event has been sent, false on timeout or before start. */
+  flush(timeoutMs?: number): Promise<boolean>;
+}
+
+// Calls made before init() are kept and replayed once Sentry starts; bounded, so a page that never
+// calls init cannot grow it without limit.
+const MAX_PENDING_CALLS = 100;
+
+export interface GlobalApi {
+  api: SegmentSentryApi;
+  /** init() with a name for the settings' source, used in messages. */
+  start(settings: unknown, source: string): boolean;
+}
+
+export function createGlobalApi(version: string): GlobalApi {
+  let client: Client | undefined;
+  const pending: Array<() => void> = [];
+
+  function whenStarted(call: () => void): void {
+    if (pending.length < MAX_PENDING_CALLS) pending.push(call);
+  }
+
+  function start(settings: unknown, source: string): boolean {
+    return (
+      attempt('SegmentSentry.init', () => {
+        if (client) {
+          log.warn(`${source}: Sentry is already running with the first settings; these are ignored`);
+          return false;
+        }
+        const { settings: parsed, problems } = parseSettings(settings, source);
+        for (const problem of problems) log[problem.level](problem.message);
+        if (!parsed) return false;
+        client = startSentryClient(parsed);
+        for (const call of pending.splice(0)) attempt('replaying a queued call', call);
+        return true;
+      }) ?? false
+    );
+  }
+
+  const api: SegmentSentryApi = {
+    version,
+    init: (settings) => start(settings, 'SegmentSentry.init(settings)'),
+    captureException(error) {
+      return attempt('SegmentSentry.captureException', () => {
+        if (client) return captureException(error);
+        whenStarted(() => captureException(error));
+        return undefined;
+      });
+    },
+    captureMessage(message) {
+      return attempt('SegmentSentry.captureMessage', () => {
+        const text = typeof message === 'string' ? message : String(message);
+        if (client) return captureMessage(text);
+        whenStarted(() => captureMessage(text));
+        return undefined;
+      });
+    },
+    flush(timeoutMs) {
+      return (
+        attempt('SegmentSentry.flush', () => (client ? flush(timeoutMs) : Promise.resolve(false))) ??
+        Promise.resolve(false)
+      );
+    },
+  };
+  return { api, start };
+}

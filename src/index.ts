@@ -1,0 +1,14 @@
+import { createGlobalApi } from './global-api';
+import { attempt } from './guard';
+import { log } from './log';
+import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
+
+attempt('start-up', () => {
+  if (window.SegmentSentry) {
+    log.warn('the bundle was included twice; the second copy does nothing');
+    return;
+  }
+  const { api, start } = createGlobalApi(__SEGMENT_SENTRY_VERSION__);
+  window.SegmentSentry = api;
+  whenSettingsElement(document, (text) => start(text, SETTINGS_ELEMENT_SOURCE));
+});

@@ -1,0 +1,184 @@
+import { parsePublicDsn } from './dsn';
+import { parseMatchPattern, parseRegexPattern, type MatchPattern, type PatternResult } from './patterns';
+
+/** The validated settings; the rest of the code never sees the raw JSON. */
+export interface Settings {
+  dsn: string;
+  customVersionProperty?: string;
+  release?: string;
+  debug: boolean;
+  environment?: string;
+  logger?: string;
+  serverName?: string;
+  ignoreErrors: MatchPattern[];
+  ignoreUrls: MatchPattern[];
+  whitelistUrls: MatchPattern[];
+  includePaths: RegExp[];
+}
+
+export interface Problem {
+  /** `error` means nothing was started; `warn` means one setting was skipped and the rest applies. */
+  level: 'warn' | 'error';
+  message: string;
+}
+
+export interface ParsedSettings {
+  settings?: Settings;
+  problems: Problem[];
+}
+
+type Raw = Record<string, unknown>;
+
+const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName'] as const;
+const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
+const KNOWN_KEYS = ['config', 'debug', 'includePaths', ...STRING_KEYS, ...MATCH_LIST_KEYS];
+// Keys Segment's settings API returns for this destination that no longer mean anything to the
+// Sentry SDK (maxMessageLength, level) or describe the integration itself. Pasting Segment's
+// settings must not produce warnings for them.
+const IGNORED_SEGMENT_KEYS = ['maxMessageLength', 'level', 'type', 'versionSettings', 'bundlingStatus'];
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** Segment leaves unset settings as "" or null; both mean "not set". */
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+function closestKnownKey(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  return KNOWN_KEYS.find((known) => known.toLowerCase() === lower || editDistance(known, key) <= 2);
+}
+
+/** Accepts Segment's whole settings document (`{integrations: {Sentry: {…}}}`) or just the Sentry part. */
+function unwrap(value: unknown, source: string): { raw: Raw } | { problem: string } {
+  if (!isRecord(value)) {
+    return { problem: `${source} must be a JSON object, got ${describeType(value)}; Sentry was not started` };
+  }
+  if (!('integrations' in value)) return { raw: value };
+  const sentry = isRecord(value.integrations) ? value.integrations.Sentry : undefined;
+  if (!isRecord(sentry)) {
+    return { problem: `${source} is a Segment settings document without integrations.Sentry; Sentry was not started` };
+  }
+  return { raw: sentry };
+}
+
+function parsePatternList<P>(
+  raw: Raw,
+  key: string,
+  parse: (entry: string) => PatternResult<P>,
+  problems: Problem[],
+): P[] {
+  const value = raw[key];
+  if (isUnset(value)) return [];
+  if (!Array.isArray(value)) {
+    problems.push({ level: 'warn', message: `${key} must be an array of strings, got ${describeType(value)}; ignored` });
+    return [];
+  }
+  const patterns: P[] = [];
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry !== 'string' || entry === '') {
+      problems.push({ level: 'warn', message: `${key}[${index}] must be a non-empty string, got ${describeType(entry)}; skipped` });
+      return;
+    }
+    const result = parse(entry);
+    if ('problem' in result) {
+      problems.push({ level: 'warn', message: `${key}[${index}] "${entry}" is not a valid regular expression (${result.problem}); skipped` });
+    } else {
+      patterns.push(result.pattern);
+    }
+  });
+  return patterns;
+}
+
+/**
+ * Turns whatever the page handed us (the settings element's text or the argument of
+ * `SegmentSentry.init`) into validated settings plus a list of problems. Never throws.
+ * `source` names the input in messages ("settings element #segment-sentry-settings").
+ */
+export function parseSettings(input: unknown, source: string): ParsedSettings {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { problems: [{ level: 'error', message: `${source} is not valid JSON (${reason}); Sentry was not started` }] };
+    }
+  }
+  const unwrapped = unwrap(value, source);
+  if ('problem' in unwrapped) return { problems: [{ level: 'error', message: unwrapped.problem }] };
+  const settingsObject = unwrapped.raw;
+  const problems: Problem[] = [];
+
+  for (const key of Object.keys(settingsObject)) {
+    if (KNOWN_KEYS.includes(key) || IGNORED_SEGMENT_KEYS.includes(key)) continue;
+    const suggestion = closestKnownKey(key);
+    problems.push({
+      level: 'warn',
+      message: `unknown setting "${key}" ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    });
+  }
+
+  const strings: Partial<Record<(typeof STRING_KEYS)[number], string>> = {};
+  for (const key of STRING_KEYS) {
+    const entry = settingsObject[key];
+    if (isUnset(entry)) continue;
+    if (typeof entry === 'string') strings[key] = entry;
+    else problems.push({ level: 'warn', message: `${key} must be a string, got ${describeType(entry)}; ignored` });
+  }
+
+  let debug = false;
+  if (typeof settingsObject.debug === 'boolean') debug = settingsObject.debug;
+  else if (!isUnset(settingsObject.debug)) {
+    problems.push({ level: 'warn', message: `debug must be true or false, got ${describeType(settingsObject.debug)}; using false` });
+  }
+
+  const [ignoreErrors, ignoreUrls, whitelistUrls] = MATCH_LIST_KEYS.map((key) =>
+    parsePatternList(settingsObject, key, parseMatchPattern, problems),
+  ) as [MatchPattern[], MatchPattern[], MatchPattern[]];
+  const includePaths = parsePatternList(settingsObject, 'includePaths', parseRegexPattern, problems);
+
+  const config = settingsObject.config;
+  if (typeof config !== 'string' || config.trim() === '') {
+    const got = isUnset(config) ? 'it is missing' : `got ${describeType(config)}`;
+    problems.unshift({ level: 'error', message: `config (the Public DSN) is required, ${got}; Sentry was not started` });
+    return { problems };
+  }
+  const dsn = parsePublicDsn(config);
+  if ('problem' in dsn) {
+    problems.unshift({ level: 'error', message: `config (the Public DSN) ${dsn.problem}; Sentry was not started` });
+    return { problems };
+  }
+  if (dsn.hadSecret) {
+    problems.push({
+      level: 'warn',
+      message: 'config (the Public DSN) contains a secret key, which must never be on a web page; using the DSN without it',
+    });
+  }
+
+  return {
+    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, ...strings },
+    problems,
+  };
+}
