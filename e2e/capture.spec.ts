@@ -1,17 +1,130 @@
 import { describeEvent, expect, test } from './fixtures';
 
-test.describe('what every event carries', () => {
+test.describe('capture', () => {
   test('an uncaught error reaches the ingest as unhandled, with its stack, the page URL and the user agent', async ({
     openPage,
     project,
   }) => {
-    const page = await openPage({ body: `<script>setTimeout(function thrower() { throw new Error('uncaught boom'); });</script>` });
-    const event = await project.waitForError('uncaught boom');
+    const page = await openPage({ body: `<script>throw new Error('uncaught at load');</script>` });
+    const event = await project.waitForError('uncaught at load');
     const exception = event.exception?.values?.[0];
     expect(exception?.type).toBe('Error');
     expect(exception?.mechanism?.handled).toBe(false);
     expect(exception?.stacktrace?.frames?.length).toBeGreaterThan(0);
     expect(event.request?.url).toBe(page.url());
     expect(event.request?.headers?.['User-Agent']).toBe(await page.evaluate(() => navigator.userAgent));
+  });
+
+  test('an unhandled promise rejection reaches the ingest as unhandled', async ({ openPage, project }) => {
+    const page = await openPage();
+    await page.evaluate(() => void Promise.reject(new Error('rejected boom')));
+    const event = await project.waitForError('rejected boom');
+    expect(event.exception?.values?.[0]?.mechanism?.handled).toBe(false);
+    expect(event.exception?.values?.[0]?.mechanism?.type).toMatch(/onunhandledrejection/);
+  });
+
+  test('errors thrown inside timers and event handlers are captured with their stack', async ({ openPage, project }) => {
+    const page = await openPage({
+      body: `<button id="fail">fail</button>
+        <script>document.getElementById('fail').addEventListener('click', function onFailClick() {
+          throw new Error('handler boom');
+        });</script>`,
+    });
+    await page.evaluate(() => setTimeout(function onTimer() { throw new Error('timer boom'); }, 0));
+    await page.click('#fail');
+    for (const [text, api] of [['timer boom', 'setTimeout'], ['handler boom', 'addEventListener']] as const) {
+      const exception = (await project.waitForError(text)).exception?.values?.[0];
+      expect(exception?.mechanism?.handled).toBe(false);
+      expect(exception?.mechanism?.type).toContain(api);
+      expect(exception?.stacktrace?.frames?.some((frame) => frame.function?.includes(text === 'timer boom' ? 'onTimer' : 'onFailClick'))).toBe(true);
+    }
+  });
+
+  test('breadcrumbs record clicks, console, fetch, XHR and navigation before an error', async ({ openPage, project }) => {
+    const page = await openPage({ body: `<button id="press">press</button>` });
+    await page.click('#press');
+    await page.evaluate(async () => {
+      console.log('a console line');
+      await fetch('/fixtures/template.html');
+      await new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', '/fixtures/template.html?xhr');
+        xhr.onloadend = resolve;
+        xhr.send();
+      });
+      history.pushState({}, '', '/next-page');
+      setTimeout(() => { throw new Error('after breadcrumbs'); });
+    });
+    const event = await project.waitForError('after breadcrumbs');
+    const crumbs = event.breadcrumbs ?? [];
+    const byCategory = (category: string) => crumbs.filter((crumb) => crumb.category === category);
+    expect(byCategory('ui.click')[0]?.message).toContain('button#press');
+    expect(byCategory('console').map((crumb) => crumb.message)).toContain('a console line');
+    expect(byCategory('fetch')[0]?.data).toMatchObject({ method: 'GET', status_code: 200, url: '/fixtures/template.html' });
+    expect(byCategory('xhr')[0]?.data).toMatchObject({ method: 'GET', status_code: 200 });
+    expect(byCategory('navigation')[0]?.data).toMatchObject({ to: '/next-page' });
+  });
+
+  test('chained causes (error.cause) arrive as linked exceptions', async ({ openPage, project }) => {
+    const page = await openPage();
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('outer failure', { cause: new TypeError('root cause') })));
+    const event = await project.waitForError('outer failure');
+    expect(event.exception?.values?.map((value) => `${value.type}: ${value.value}`)).toEqual([
+      'TypeError: root cause',
+      'Error: outer failure',
+    ]);
+  });
+
+  test('the same error captured twice in a row is sent once', async ({ openPage, project }) => {
+    const page = await openPage();
+    await page.evaluate(() => {
+      const error = new Error('twice boom');
+      window.SegmentSentry?.captureException(error);
+      window.SegmentSentry?.captureException(error);
+    });
+    await project.waitForError('twice boom');
+    await project.expectNoEvent(page, () => false);
+    expect(project.events().filter((event) => describeEvent(event).includes('twice boom'))).toHaveLength(1);
+  });
+
+  test('a release-health session starts with the page and records the unhandled error', async ({ openPage, project }) => {
+    const page = await openPage({ settings: { release: 'health@1.0.0', environment: 'staging' } });
+    const started = await project.waitForItem('session', (session) => session.init === true, 'initial session');
+    expect(started.payload).toMatchObject({ status: 'ok', attrs: { release: 'health@1.0.0', environment: 'staging' } });
+    await page.evaluate(() => setTimeout(() => { throw new Error('session boom'); }));
+    await project.waitForError('session boom');
+    const updated = await project.waitForItem('session', (session) => session.errors >= 1, 'session with an error');
+    expect(updated.payload.sid).toBe(started.payload.sid);
+  });
+});
+
+test.describe('window.SegmentSentry', () => {
+  test('exposes its version, captureException, captureMessage and a flush promise', async ({ openPage, project }) => {
+    const page = await openPage();
+    const { version, eventId, flushed } = await page.evaluate(async () => {
+      const api = window.SegmentSentry!;
+      api.captureException(new Error('api boom'));
+      const eventId = api.captureMessage('api message');
+      return { version: api.version, eventId, flushed: await api.flush(5000) };
+    });
+    const { version: packageVersion } = (await import('../package.json', { with: { type: 'json' } })).default;
+    expect(version).toBe(packageVersion);
+    expect(flushed).toBe(true);
+    const message = await project.waitForEvent((event) => event.message === 'api message', 'api message');
+    expect(message.event_id).toBe(eventId);
+    expect(message.level).toBe('info');
+    expect((await project.waitForError('api boom')).exception?.values?.[0]?.mechanism?.handled).toBe(true);
+  });
+
+  test('calls made before init are kept and sent once Sentry starts', async ({ openPage, project }) => {
+    const page = await openPage({ settings: null });
+    await page.evaluate(() => {
+      window.SegmentSentry?.captureMessage('queued before init');
+      window.SegmentSentry?.captureException(new Error('queued error before init'));
+    });
+    const started = await page.evaluate((dsn) => window.SegmentSentry?.init({ config: dsn }), project.dsn);
+    expect(started).toBe(true);
+    await project.waitForEvent((event) => event.message === 'queued before init', 'queued message');
+    await project.waitForError('queued error before init');
   });
 });

@@ -12,7 +12,7 @@ export function makeDebugTransport(): Transport {
       forEachEnvelopeItem(envelope, ([, payload], type) => {
         if (type === 'event') {
           const event = payload as Event;
-          const kind = event.exception ? 'error' : `message (${event.level ?? 'info'})`;
+          const kind = event.message === undefined ? 'error' : `message (${event.level ?? 'info'})`;
           log.info(`debug mode, not sent: ${kind} "${getEventDescription(event)}", event id ${event.event_id}`);
         } else {
           log.info(`debug mode, not sent: ${type}`);

@@ -26,7 +26,7 @@ export interface GlobalApi {
   start(settings: unknown, source: string): boolean;
 }
 
-export function createGlobalApi(version: string): GlobalApi {
+export function createGlobalApi(version: string, earlyErrors: { sendAndStop(): void }): GlobalApi {
   let client: Client | undefined;
   const pending: Array<() => void> = [];
 
@@ -45,6 +45,7 @@ export function createGlobalApi(version: string): GlobalApi {
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
         client = startSentryClient(parsed);
+        earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;
       }) ?? false

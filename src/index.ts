@@ -1,3 +1,4 @@
+import { collectEarlyErrors } from './early-errors';
 import { createGlobalApi } from './global-api';
 import { attempt } from './guard';
 import { log } from './log';
@@ -8,7 +9,7 @@ attempt('start-up', () => {
     log.warn('the bundle was included twice; the second copy does nothing');
     return;
   }
-  const { api, start } = createGlobalApi(__SEGMENT_SENTRY_VERSION__);
+  const { api, start } = createGlobalApi(__SEGMENT_SENTRY_VERSION__, collectEarlyErrors(window));
   window.SegmentSentry = api;
   whenSettingsElement(document, (text) => start(text, SETTINGS_ELEMENT_SOURCE));
 });

@@ -1,0 +1,127 @@
+import { expect, test, type Event } from './fixtures';
+
+/**
+ * Each bad input gets exactly one clear `[segment-sentry]` message, never an uncaught error, and
+ * the page's own later scripts still run. A bad setting is skipped and the rest still applies;
+ * without a usable DSN nothing starts.
+ */
+interface BadInput {
+  name: string;
+  settings: (dsn: string) => string | Record<string, unknown>;
+  message: RegExp;
+  /** 'error' when nothing starts, 'warning' when one setting is skipped. */
+  level: 'error' | 'warning';
+  /** For inputs that still start Sentry: what the event shows of the settings that did apply. */
+  check?: (event: Event) => void;
+}
+
+const REST_APPLIES = { environment: 'rest-applies' };
+const restApplied = (event: Event) => expect(event.environment).toBe('rest-applies');
+
+const cases: BadInput[] = [
+  { name: 'malformed JSON', settings: (dsn) => `{"config": "${dsn}",`, message: /settings element #segment-sentry-settings is not valid JSON \(.+\); Sentry was not started$/, level: 'error' },
+  { name: 'JSON that is not an object', settings: () => '[1, 2]', message: /must be a JSON object, got an array; Sentry was not started$/, level: 'error' },
+  { name: 'a Segment document without Sentry', settings: () => '{"integrations": {"Segment.io": {}}}', message: /is a Segment settings document without integrations\.Sentry/, level: 'error' },
+  { name: 'a missing DSN', settings: () => JSON.stringify({ release: '1.0.0' }), message: /config \(the Public DSN\) is required, it is missing; Sentry was not started$/, level: 'error' },
+  { name: 'a DSN of the wrong type', settings: () => JSON.stringify({ config: 42 }), message: /config \(the Public DSN\) is required, got a number/, level: 'error' },
+  { name: 'a DSN that is not a URL', settings: () => JSON.stringify({ config: 'not a dsn' }), message: /config \(the Public DSN\) "not a dsn" is not a DSN \(expected https:\/\/<public key>@<host>\/<project id>\)/, level: 'error' },
+  { name: 'a DSN that is not http', settings: () => JSON.stringify({ config: 'ftp://public@127.0.0.1/1' }), message: /has protocol ftp:; a DSN is http or https/, level: 'error' },
+  { name: 'a DSN without a public key', settings: () => JSON.stringify({ config: 'http://127.0.0.1:9/1' }), message: /has no public key/, level: 'error' },
+  { name: 'a DSN without a project id', settings: () => JSON.stringify({ config: 'http://public@127.0.0.1:9/' }), message: /does not end in a numeric project id/, level: 'error' },
+  {
+    name: 'a DSN carrying a secret',
+    settings: (dsn) => ({ config: dsn.replace('public@', 'public:secret@'), ...REST_APPLIES }),
+    message: /config \(the Public DSN\) contains a secret key, which must never be on a web page; using the DSN without it$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  {
+    name: 'a misspelt key',
+    settings: (dsn) => ({ config: dsn, relase: '1.0.0', ...REST_APPLIES }),
+    message: /unknown setting "relase" ignored \(did you mean "release"\?\)$/,
+    level: 'warning',
+    check: (event) => {
+      restApplied(event);
+      expect(event.release).toBeUndefined();
+    },
+  },
+  {
+    name: 'a string setting of the wrong type',
+    settings: (dsn) => ({ config: dsn, release: 42, ...REST_APPLIES }),
+    message: /release must be a string, got a number; ignored$/,
+    level: 'warning',
+    check: (event) => {
+      restApplied(event);
+      expect(event.release).toBeUndefined();
+    },
+  },
+  {
+    name: 'debug that is not a boolean',
+    settings: (dsn) => ({ config: dsn, debug: 'yes', ...REST_APPLIES }),
+    message: /debug must be true or false, got a string; using false$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  {
+    name: 'a list setting that is not an array',
+    settings: (dsn) => ({ config: dsn, ignoreErrors: 'bad input boom', ...REST_APPLIES }),
+    message: /ignoreErrors must be an array of strings, got a string; ignored$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  {
+    name: 'a list entry that is not a string',
+    settings: (dsn) => ({ config: dsn, ignoreUrls: [42], ...REST_APPLIES }),
+    message: /ignoreUrls\[0\] must be a non-empty string, got a number; skipped$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  {
+    name: 'an invalid regular expression',
+    settings: (dsn) => ({ config: dsn, includePaths: ['(unclosed'], ...REST_APPLIES }),
+    message: /includePaths\[0\] "\(unclosed" is not a valid regular expression \(.+\); skipped$/,
+    level: 'warning',
+    check: restApplied,
+  },
+];
+
+test.describe('bad input', () => {
+  for (const input of cases) {
+    test(`${input.name} gets one clear message and breaks nothing`, async ({ openPage, project, consoleLog, pageErrors, page, ingest }) => {
+      const requestsToIngest: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().startsWith(ingest.origin)) requestsToIngest.push(request.url());
+      });
+      const settings = input.settings(project.dsn);
+      await openPage({
+        settings: typeof settings === 'string' ? settings : JSON.stringify(settings),
+        body: `<script>window.laterScriptRan = true;</script>`,
+      });
+      expect(await page.evaluate(() => (window as unknown as { laterScriptRan?: boolean }).laterScriptRan)).toBe(true);
+
+      if (input.check) {
+        await page.evaluate(() => window.SegmentSentry?.captureException(new Error('bad input boom')));
+        input.check(await project.waitForError('bad input boom'));
+        expect(requestsToIngest.some((url) => url.includes('secret'))).toBe(false);
+      } else {
+        // Nothing started: a call is only queued, and nothing has gone to the ingest.
+        expect(await page.evaluate(() => window.SegmentSentry?.captureMessage('queued while not started'))).toBeUndefined();
+        expect(await page.evaluate(() => window.SegmentSentry?.flush(1000))).toBe(false);
+        expect(requestsToIngest).toEqual([]);
+      }
+
+      const ours = consoleLog.ours();
+      expect(ours, 'exactly one [segment-sentry] message').toHaveLength(1);
+      expect(ours[0]!.text).toMatch(input.message);
+      expect(ours[0]!.type).toBe(input.level);
+      expect(pageErrors, 'uncaught errors on the page').toEqual([]);
+    });
+  }
+
+  test('after a failed start, init with good settings starts Sentry and sends what was queued', async ({ openPage, project, page }) => {
+    await openPage({ settings: '{"config": ' });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('queued while not started'));
+    expect(await page.evaluate((dsn) => window.SegmentSentry?.init({ config: dsn }), project.dsn)).toBe(true);
+    await project.waitForEvent((event) => event.message === 'queued while not started', 'queued message');
+  });
+});
