@@ -55,7 +55,7 @@ function checkSyntaxLevel(file, code) {
   }
 }
 
-async function build() {
+export async function build() {
   const rows = [];
   for (const output of outputs) {
     const result = await esbuild.build({ ...bundleOptions, ...output, metafile: true, write: true });

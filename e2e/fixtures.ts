@@ -63,8 +63,9 @@ export async function sendSentinel(page: Page): Promise<void> {
 }
 
 export function describeEvent(event: Event): string {
+  if (event.message !== undefined) return event.message;
   const exception = event.exception?.values?.map((value) => `${value.type}: ${value.value}`).join(' / ');
-  return exception ?? event.message ?? event.logentry?.message ?? '(no message)';
+  return exception ?? event.logentry?.message ?? '(no message)';
 }
 
 /** Everything the page wrote to its console, and a way to wait for a line to appear. */

@@ -19,6 +19,27 @@ const CORS_HEADERS = {
 };
 
 const ENVELOPE_PATH = /^\/api\/(\d+)\/envelope\/?$/;
+const STREAM_PATH = '/items/stream';
+
+/**
+ * One readable line for an item: what `npm start` prints and the demo page lists.
+ * @param {IngestItem} item
+ */
+export function summarize(item) {
+  const { type, payload } = item;
+  if (type === 'event') {
+    const user = payload.user ? Object.entries(payload.user).map(([key, value]) => `${key}=${value}`).join(',') : '-';
+    // A captured message may carry a synthetic stack as an exception; its message is what it says.
+    const exception = payload.message === undefined ? payload.exception?.values?.at(-1) : undefined;
+    const text = exception ? `${exception.type}: ${exception.value}` : payload.message ?? payload.logentry?.message;
+    const kind = exception ? (exception.mechanism?.handled === false ? 'unhandled error' : 'error') : `message (${payload.level})`;
+    return `event    ${kind}  "${text}"  release=${payload.release ?? '-'}  environment=${payload.environment ?? '-'}  user=${user}`;
+  }
+  if (type === 'session') {
+    return `session  status=${payload.status}  errors=${payload.errors}  release=${payload.attrs?.release ?? '-'}`;
+  }
+  return type;
+}
 
 /** @param {import('node:http').IncomingMessage} request @returns {Promise<Buffer>} */
 function readBody(request) {
@@ -41,11 +62,31 @@ export async function startIngestServer(options = {}) {
   const listeners = new Set();
   /** @type {Map<string, Responder>} */
   const responders = new Map();
-  let requestCount = 0;
+
+  /**
+   * Server-sent events of every item as it arrives (the demo page lists them). EventSource is not
+   * one of the APIs Sentry instruments, so watching the ingest adds no breadcrumbs to the page.
+   * @param {import('node:http').ServerResponse} response
+   */
+  function streamItems(response) {
+    response.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    let sent = 0;
+    const push = () => {
+      for (const item of items.slice(sent)) response.write(`data: ${JSON.stringify({ type: item.type, line: summarize(item) })}\n\n`);
+      sent = items.length;
+    };
+    push();
+    listeners.add(push);
+    response.on('close', () => listeners.delete(push));
+  }
 
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (request.method === 'GET' && url.pathname === STREAM_PATH) {
+        streamItems(response);
+        return;
+      }
       if (request.method === 'OPTIONS') {
         response.writeHead(204, CORS_HEADERS).end();
         return;
@@ -55,7 +96,6 @@ export async function startIngestServer(options = {}) {
         response.writeHead(404, CORS_HEADERS).end();
         return;
       }
-      requestCount++;
       const projectId = /** @type {string} */ (match[1]);
       const [envelopeHeaders, envelopeItems] = parseEnvelope(await readBody(request));
       const parsed = envelopeItems.map(([itemHeaders, payload]) => ({
@@ -91,9 +131,6 @@ export async function startIngestServer(options = {}) {
     origin,
     /** Every item received so far (events, sessions, client reports), oldest first. */
     items,
-    get requestCount() {
-      return requestCount;
-    },
     /** A DSN whose events land under `projectId`. */
     /** @param {string | number} projectId */
     dsnFor(projectId) {

@@ -21,7 +21,8 @@ const CONTENT_TYPES = {
 
 /** @typedef {{ body: string | Buffer, headers?: Record<string, string> }} Resource */
 
-export async function startStaticServer() {
+/** @param {{ port?: number }} [options] port 0 (the default) lets the OS pick a free one */
+export async function startStaticServer({ port = 0 } = {}) {
   /** @type {Map<string, Resource>} */
   const registered = new Map();
 
@@ -51,7 +52,7 @@ export async function startStaticServer() {
     }
   });
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(undefined)));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('static server has no port');
   const origin = `http://127.0.0.1:${address.port}`;
