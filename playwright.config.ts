@@ -2,7 +2,6 @@ import { defineConfig } from '@playwright/test';
 import { browserExecutable } from './e2e/browsers';
 
 export default defineConfig({
-  testDir: 'e2e',
   // One worker is faster than two on these 2-core machines: each browser wants a core.
   workers: 1,
   fullyParallel: false,
@@ -13,8 +12,11 @@ export default defineConfig({
   reporter: [['list']],
   use: { trace: 'off' },
   projects: [
+    // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser.
+    { name: 'unit', testDir: 'src', testMatch: '*.test.ts' },
     {
       name: 'chromium',
+      testDir: 'e2e',
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -26,6 +28,7 @@ export default defineConfig({
     },
     {
       name: 'firefox',
+      testDir: 'e2e',
       use: {
         browserName: 'firefox',
         // Debian's firefox-esr over WebDriver BiDi; see patches/ and the README for the one command it lacks.

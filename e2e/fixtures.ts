@@ -46,9 +46,14 @@ export class Project {
    * been dropped, the page's client is flushed (so every earlier request has been answered), and
    * only then are the events this project received compared against `predicate`.
    */
-  async expectNoEvent(page: Page, predicate: (event: Event) => boolean, sentinelPage: Page = page): Promise<void> {
-    await sendSentinel(sentinelPage);
-    await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
+  async expectNoEvent(page: Page, predicate: (event: Event) => boolean, options: { sentinelError?: string } = {}): Promise<void> {
+    if (options.sentinelError) {
+      // The page sends its own sentinel (an error it throws last), for filters a message would not pass.
+      await this.waitForError(options.sentinelError);
+    } else {
+      await sendSentinel(page);
+      await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
+    }
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
     const unexpected = this.events().filter(predicate);
     expect(unexpected.map(describeEvent), 'events that should not have been sent').toEqual([]);
@@ -115,7 +120,10 @@ interface TestFixtures {
 
 interface WorkerFixtures {
   ingest: IngestServer;
+  /** Serves the pages under test, dist/ and fixtures/. */
   site: StaticServer;
+  /** A second origin, for scripts that really come from somewhere else. */
+  otherSite: StaticServer;
 }
 
 let projectCounter = 0;
@@ -135,6 +143,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const site = await startStaticServer();
       await use(site);
       await site.close();
+    },
+    { scope: 'worker' },
+  ],
+  otherSite: [
+    async ({}, use) => {
+      const otherSite = await startStaticServer();
+      await use(otherSite);
+      await otherSite.close();
     },
     { scope: 'worker' },
   ],

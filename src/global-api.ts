@@ -26,7 +26,14 @@ export interface GlobalApi {
   start(settings: unknown, source: string): boolean;
 }
 
-export function createGlobalApi(version: string, earlyErrors: { sendAndStop(): void }): GlobalApi {
+export interface Environment {
+  version: string;
+  /** Where this bundle was loaded from; its frames are removed from stack traces. */
+  ownScriptUrl: string | undefined;
+  earlyErrors: { sendAndStop(): void };
+}
+
+export function createGlobalApi({ version, ownScriptUrl, earlyErrors }: Environment): GlobalApi {
   let client: Client | undefined;
   const pending: Array<() => void> = [];
 
@@ -44,7 +51,7 @@ export function createGlobalApi(version: string, earlyErrors: { sendAndStop(): v
         const { settings: parsed, problems } = parseSettings(settings, source);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
-        client = startSentryClient(parsed);
+        client = startSentryClient(parsed, ownScriptUrl);
         earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;

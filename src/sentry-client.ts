@@ -23,6 +23,7 @@ import {
 } from '@sentry/core';
 import { makeDebugTransport } from './debug-transport';
 import { inAppFramesIntegration } from './in-app-frames';
+import { ownFramesIntegration } from './own-frames';
 import { resolveRelease } from './release';
 import type { Settings } from './settings';
 
@@ -30,7 +31,7 @@ import type { Settings } from './settings';
  * What Segment's destination gave its users through Sentry's default browser set-up, picked one
  * by one so that tracing, replay, feedback and logs never reach the bundle.
  */
-function integrationsFor(settings: Settings): Integration[] {
+function integrationsFor(settings: Settings, ownScriptUrl: string | undefined): Integration[] {
   const integrations: Integration[] = [
     eventFiltersIntegration(), // ignoreErrors, ignoreUrls (denyUrls), whitelistUrls (allowUrls)
     functionToStringIntegration(), // wrapped handlers keep their original toString()
@@ -43,6 +44,7 @@ function integrationsFor(settings: Settings): Integration[] {
     httpContextIntegration(), // page URL, user agent, referrer
     browserSessionIntegration(), // release health
   ];
+  if (ownScriptUrl) integrations.unshift(ownFramesIntegration(ownScriptUrl));
   if (settings.includePaths.length > 0) integrations.push(inAppFramesIntegration(settings.includePaths));
   return integrations;
 }
@@ -59,7 +61,7 @@ function applyEventFields(settings: Settings): (event: Event) => Event {
   };
 }
 
-export function startSentryClient(settings: Settings): Client {
+export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined): Client {
   setNormalizeStringifier(normalizeStringifyValue);
   const client = initAndBind(BrowserClient, {
     dsn: settings.dsn,
@@ -68,7 +70,7 @@ export function startSentryClient(settings: Settings): Client {
     ignoreErrors: settings.ignoreErrors,
     denyUrls: settings.ignoreUrls,
     allowUrls: settings.whitelistUrls,
-    integrations: integrationsFor(settings),
+    integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
     transport: settings.debug ? makeDebugTransport : makeFetchTransport,
   });

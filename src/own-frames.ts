@@ -1,0 +1,34 @@
+import type { Event, Integration, StackFrame } from '@sentry/core';
+
+/**
+ * The URL this bundle was loaded from, read while it first runs (document.currentScript is only
+ * set then). Undefined when it cannot be known; nothing is then stripped.
+ */
+export function currentScriptUrl(doc: Document): string | undefined {
+  const script = doc.currentScript;
+  return script instanceof HTMLScriptElement && script.src ? script.src : undefined;
+}
+
+function withoutOwnFrames(frames: StackFrame[], ownUrl: string): StackFrame[] {
+  return frames.filter((frame) => frame.filename !== ownUrl);
+}
+
+/**
+ * Removes this bundle's own frames from every stack trace. Sentry strips its own frames by function
+ * name, which minification defeats; left in, our frames would sit on top of every message's
+ * synthetic stack, so whitelistUrls and ignoreUrls would judge `SegmentSentry.captureMessage` calls
+ * by our CDN URL instead of the caller's. Runs in preprocessEvent, before those filters.
+ */
+export function ownFramesIntegration(ownUrl: string): Integration {
+  return {
+    name: 'SegmentSentryOwnFrames',
+    preprocessEvent(event: Event): void {
+      for (const exception of event.exception?.values ?? []) {
+        const stacktrace = exception.stacktrace;
+        if (!stacktrace?.frames) continue;
+        stacktrace.frames = withoutOwnFrames(stacktrace.frames, ownUrl);
+        if (stacktrace.frames.length === 0) delete exception.stacktrace;
+      }
+    },
+  };
+}
