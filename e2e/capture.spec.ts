@@ -75,12 +75,12 @@ test.describe('capture', () => {
     ]);
   });
 
-  test('the same error captured twice in a row is sent once', async ({ openPage, project }) => {
+  test('the same error thrown twice in a row (same message, same stack) is sent once', async ({ openPage, project }) => {
     const page = await openPage();
     await page.evaluate(() => {
-      const error = new Error('twice boom');
-      window.SegmentSentry?.captureException(error);
-      window.SegmentSentry?.captureException(error);
+      // Two distinct Error objects from the same line: only Sentry's dedupe can tell they are one.
+      const fail = () => new Error('twice boom');
+      for (let i = 0; i < 2; i++) window.SegmentSentry?.captureException(fail());
     });
     await project.waitForError('twice boom');
     await project.expectNoEvent(page, () => false);
