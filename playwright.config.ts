@@ -9,7 +9,7 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/summary-reporter.ts']],
   use: { trace: 'off' },
   projects: [
     // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser.
