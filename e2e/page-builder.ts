@@ -19,6 +19,8 @@ export interface PageOptions {
   body?: string;
   /** The script under test; null leaves it out. */
   bundle?: string | null;
+  /** Loads the script under test with `async`. */
+  bundleAsync?: boolean;
 }
 
 /** Escapes what would end the settings <script> element early. */
@@ -35,7 +37,7 @@ export function buildPage(options: PageOptions, dsn: string): string {
   const head = [
     settingsPlacement === 'head' ? element : '',
     options.beforeBundle ?? '',
-    bundle ? `<script src="${bundle}"></script>` : '',
+    bundle ? `<script src="${bundle}"${options.bundleAsync ? ' async' : ''}></script>` : '',
     options.head ?? '',
   ].join('\n');
   const body = [options.body ?? '', settingsPlacement === 'body-end' ? element : ''].join('\n');

@@ -1,4 +1,5 @@
 import { captureException, captureMessage, flush, type Client } from '@sentry/core';
+import { connectAnalytics } from './analytics-bridge';
 import { attempt } from './guard';
 import { log } from './log';
 import { parseSettings } from './settings';
@@ -52,6 +53,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors }: Environm
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
         client = startSentryClient(parsed, ownScriptUrl);
+        connectAnalytics(window, parsed.globalAnalyticsKey, version);
         earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;

@@ -14,6 +14,8 @@ export interface Settings {
   ignoreUrls: MatchPattern[];
   whitelistUrls: MatchPattern[];
   includePaths: RegExp[];
+  /** Not a Segment setting: the analytics.js global when a site renamed it (default: detected, else `analytics`). */
+  globalAnalyticsKey?: string;
 }
 
 export interface Problem {
@@ -29,7 +31,7 @@ export interface ParsedSettings {
 
 type Raw = Record<string, unknown>;
 
-const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName'] as const;
+const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const;
 const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
 const KNOWN_KEYS = ['config', 'debug', 'includePaths', ...STRING_KEYS, ...MATCH_LIST_KEYS];
 // Keys Segment's settings API returns for this destination that no longer mean anything to the

@@ -1,0 +1,222 @@
+import type { Page } from '@playwright/test';
+import { expect, test, type Event, type PageOptions } from './fixtures';
+import { routeSegment, segmentSnippet, type SegmentTraffic } from './segment';
+
+/** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */
+function identify(page: Page, ...args: unknown[]): Promise<void> {
+  return page.evaluate(
+    (callArgs) =>
+      new Promise<void>((resolve) => {
+        // The callback is analytics.js's last argument; it runs after delivery.
+        window.analytics.identify(...callArgs, () => resolve());
+      }),
+    args,
+  );
+}
+
+async function captureAfter(page: Page, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
+  await page.evaluate((message) => window.SegmentSentry?.captureException(new Error(message)), text);
+  return project.waitForError(text);
+}
+
+const anonymousId = (page: Page) => page.evaluate(() => new Promise<string>((resolve) => window.analytics.ready(() => resolve(window.analytics.user().anonymousId()))));
+
+const SNIPPET = `<script>${segmentSnippet()}</script>`;
+
+const loadOrders: Array<[string, PageOptions]> = [
+  ['the snippet before our script', { beforeBundle: SNIPPET }],
+  ['our script before the snippet', { head: SNIPPET }],
+  ['our script async after the snippet', { beforeBundle: SNIPPET, bundleAsync: true }],
+  ['our script async before a snippet loaded async from its own file', { bundleAsync: true, head: '<script async src="/snippet.js"></script>' }],
+];
+
+test.describe('identify becomes the Sentry user', () => {
+  let traffic: SegmentTraffic;
+  test.beforeEach(async ({ context, site }) => {
+    traffic = await routeSegment(context);
+    site.register('/snippet.js', segmentSnippet());
+  });
+
+  for (const [order, options] of loadOrders) {
+    test(`with ${order}`, async ({ openPage, page, project }) => {
+      await openPage(options);
+      await identify(page, 'user-1', { email: 'ada@example.com', name: 'Ada Lovelace', plan: 'pro' });
+      const event = await captureAfter(page, project, `identified with ${order}`);
+      expect(event.user).toEqual({
+        id: 'user-1',
+        email: 'ada@example.com',
+        username: 'Ada Lovelace',
+        plan: 'pro',
+        segment_anonymous_id: await anonymousId(page),
+      });
+      // The real analytics.js delivered the same call to Segment's own API.
+      expect(traffic.apiCalls).toContain('/v1/i');
+    });
+  }
+
+  test('an identify queued by the snippet before analytics.js loaded still arrives', async ({ openPage, page, project }) => {
+    await openPage({
+      beforeBundle: SNIPPET,
+      body: `<script>window.queuedIdentify = new Promise(function (resolve) {
+        window.analytics.identify('queued-user', { email: 'queued@example.com' }, {}, resolve);
+      });</script>`,
+    });
+    await page.evaluate(() => (window as unknown as { queuedIdentify: Promise<void> }).queuedIdentify);
+    const event = await captureAfter(page, project, 'after a queued identify');
+    expect(event.user).toMatchObject({ id: 'queued-user', email: 'queued@example.com' });
+  });
+
+  test('every identify overload analytics.js accepts maps correctly', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: SNIPPET });
+    await identify(page, { email: 'traits-only@example.com', username: 'traits_only' });
+    expect((await captureAfter(page, project, 'traits only')).user).toEqual({
+      email: 'traits-only@example.com',
+      username: 'traits_only',
+      segment_anonymous_id: await anonymousId(page),
+    });
+    await identify(page, 'id-only');
+    // analytics.js keeps the traits it knows for the user, so they stay.
+    expect((await captureAfter(page, project, 'id only')).user).toMatchObject({ id: 'id-only', email: 'traits-only@example.com' });
+    await identify(page, 'with-traits', { name: 'Grace', username: 'grace_h' });
+    expect((await captureAfter(page, project, 'id with traits')).user).toMatchObject({ id: 'with-traits', username: 'grace_h', name: 'Grace' });
+    await identify(page, 'with-options', { plan: 'team' }, { context: { ip: '0.0.0.0' } });
+    expect((await captureAfter(page, project, 'id, traits and options')).user).toMatchObject({ id: 'with-options', plan: 'team' });
+  });
+
+  test('a returning user known to analytics.js is set without a new identify', async ({ pageUrl, page, project }) => {
+    await page.goto(pageUrl({ beforeBundle: SNIPPET }));
+    await identify(page, 'returning-user', { email: 'back@example.com' });
+    await page.goto(pageUrl({ beforeBundle: SNIPPET }));
+    await anonymousId(page); // analytics.js is ready
+    const event = await captureAfter(page, project, 'on the second page');
+    expect(event.user).toMatchObject({ id: 'returning-user', email: 'back@example.com' });
+  });
+
+  test('errors before analytics.js is ready still go out', async ({ openPage, project }) => {
+    await openPage({ beforeBundle: SNIPPET, body: `<script>window.SegmentSentry.captureException(new Error('before analytics.js'));</script>` });
+    await project.waitForError('before analytics.js');
+  });
+
+  test('reset clears the user and keeps the new anonymous id', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: SNIPPET });
+    await identify(page, 'logged-in', { email: 'leaving@example.com' });
+    const before = await anonymousId(page);
+    await page.evaluate(() => window.analytics.reset());
+    const event = await captureAfter(page, project, 'after reset');
+    const after = await anonymousId(page);
+    expect(after).not.toBe(before);
+    expect(event.user).toEqual({ segment_anonymous_id: after });
+  });
+
+  test('a renamed global (data-global-segment-analytics-key) is found', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: `<script>${segmentSnippet({ globalAnalyticsKey: 'segmentAnalytics' })}</script>` });
+    await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('renamed', {}, {}, resolve)));
+    expect((await captureAfter(page, project, 'renamed global')).user).toMatchObject({ id: 'renamed' });
+  });
+
+  test('the globalAnalyticsKey setting names the global', async ({ openPage, page, project }) => {
+    await openPage({
+      settings: { globalAnalyticsKey: 'myAnalytics' },
+      head: `<script>${segmentSnippet({ globalAnalyticsKey: 'myAnalytics' })}</script>`,
+    });
+    await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { myAnalytics: typeof window.analytics }).myAnalytics.identify('by-setting', {}, {}, resolve)));
+    expect((await captureAfter(page, project, 'named by setting')).user).toMatchObject({ id: 'by-setting' });
+  });
+});
+
+test.describe('per-call switches', () => {
+  test.beforeEach(async ({ context }) => {
+    await routeSegment(context);
+  });
+
+  const switches: Array<[string, Record<string, boolean>, boolean]> = [
+    ['{Sentry: false} is not forwarded', { Sentry: false }, false],
+    ['{All: false} is not forwarded', { All: false }, false],
+    ['{All: false, Sentry: true} is forwarded', { All: false, Sentry: true }, true],
+  ];
+  for (const [title, integrations, forwarded] of switches) {
+    test(`an identify with ${title}`, async ({ openPage, page, project }) => {
+      await openPage({ beforeBundle: SNIPPET });
+      await identify(page, 'first-user');
+      await identify(page, 'switched-user', {}, { integrations });
+      expect((await captureAfter(page, project, `switch ${title}`)).user?.id).toBe(forwarded ? 'switched-user' : 'first-user');
+    });
+  }
+
+  test('a track with {Sentry: false} adds no breadcrumb', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: SNIPPET });
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.analytics.track('Hidden Event', {}, { integrations: { Sentry: false } });
+          window.analytics.track('Visible Event', {}, {}, resolve);
+        }),
+    );
+    const crumbs = (await captureAfter(page, project, 'after switched track')).breadcrumbs ?? [];
+    const tracked = crumbs.filter((crumb) => crumb.category === 'segment.track').map((crumb) => crumb.message);
+    expect(tracked).toEqual(['Visible Event']);
+  });
+});
+
+test.describe('breadcrumbs', () => {
+  test.beforeEach(async ({ context }) => {
+    await routeSegment(context);
+  });
+
+  test('track adds a segment.track breadcrumb with its properties; page adds a segment.page breadcrumb', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: SNIPPET });
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.analytics.page('Pricing');
+          window.analytics.page();
+          window.analytics.track('Order Completed', { revenue: 42, currency: 'EUR' }, {}, resolve);
+        }),
+    );
+    const crumbs = (await captureAfter(page, project, 'after breadcrumbs')).breadcrumbs ?? [];
+    expect(crumbs.filter((crumb) => crumb.category === 'segment.page').map((crumb) => crumb.message)).toEqual(['Pricing', page.url()]);
+    expect(crumbs.find((crumb) => crumb.category === 'segment.track')).toMatchObject({
+      message: 'Order Completed',
+      data: { revenue: 42, currency: 'EUR' },
+    });
+  });
+
+  test('a huge properties object is bounded and does not bloat events', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: SNIPPET });
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const many: Record<string, number> = {};
+          for (let i = 0; i < 5000; i++) many[`key${i}`] = i;
+          const deep: Record<string, unknown> = {};
+          let cursor = deep;
+          for (let i = 0; i < 50; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
+          window.analytics.track('Huge Event', { long: 'x'.repeat(200_000), many, deep }, {}, resolve);
+        }),
+    );
+    const event = await captureAfter(page, project, 'after a huge track');
+    const crumb = event.breadcrumbs?.find((candidate) => candidate.category === 'segment.track');
+    expect(crumb?.message).toBe('Huge Event');
+    expect(JSON.stringify(crumb).length).toBeLessThan(5_000);
+    expect(JSON.stringify(event).length).toBeLessThan(30_000);
+  });
+});
+
+test.describe('analytics.js blocked or absent', () => {
+  test('with analytics.js blocked, Sentry keeps working and the page sees no error', async ({ context, openPage, page, project, pageErrors, consoleLog }) => {
+    await routeSegment(context, { blocked: true });
+    await openPage({ beforeBundle: SNIPPET });
+    await page.evaluate(() => window.analytics.identify('never-delivered'));
+    const event = await captureAfter(page, project, 'with analytics.js blocked');
+    expect(event.user).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    expect(consoleLog.ours()).toEqual([]);
+  });
+
+  test('with no Segment on the page at all, Sentry works on its own', async ({ openPage, page, project, consoleLog }) => {
+    await openPage();
+    await page.evaluate(() => window.dispatchEvent(new Event('load')));
+    await captureAfter(page, project, 'without Segment');
+    expect(consoleLog.ours()).toEqual([]);
+  });
+});
