@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
+import { isolateSentry } from './scripts/esbuild-isolate-sentry.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -28,6 +29,7 @@ export const bundleOptions = {
     __SENTRY_DEBUG__: 'false',
     __SENTRY_TRACING__: 'false',
   },
+  plugins: [isolateSentry()],
   logLevel: 'warning',
 };
 

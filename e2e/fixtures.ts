@@ -110,6 +110,8 @@ export class ConsoleLog {
 
 interface TestFixtures {
   project: Project;
+  /** A second project, for a second Sentry on the same page. */
+  otherProject: Project;
   consoleLog: ConsoleLog;
   pageErrors: string[];
   /** Builds a page from fixtures/template.html with these options, serves it and opens it. */
@@ -155,6 +157,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   project: async ({ ingest }, use) => {
+    const id = String(++projectCounter);
+    await use(new Project(id, ingest.dsnFor(id), ingest));
+  },
+  otherProject: async ({ ingest }, use) => {
     const id = String(++projectCounter);
     await use(new Project(id, ingest.dsnFor(id), ingest));
   },

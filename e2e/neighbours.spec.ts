@@ -1,0 +1,94 @@
+import { describeEvent, expect, sendSentinel, test, type Event } from './fixtures';
+import { hostSentryBundle, type HostSentryPackage } from './host-sentry';
+
+const throwFromTimer = (message: string) => `setTimeout(function () { throw new Error(${JSON.stringify(message)}); });`;
+
+test.describe('living next to other code', () => {
+  test('the bundle included twice: one client, one event per error, and a warning', async ({ openPage, page, project, consoleLog }) => {
+    await openPage({ head: '<script src="/dist/segment-sentry.min.js"></script>' });
+    await consoleLog.waitFor(/\[segment-sentry\] the bundle was included twice; the second copy does nothing/);
+    await page.evaluate(throwFromTimer('included twice boom'));
+    await project.waitForError('included twice boom');
+    await project.expectNoEvent(page, () => false);
+    expect(project.events().filter((event) => describeEvent(event).includes('included twice boom'))).toHaveLength(1);
+  });
+
+  test('init called twice: the first settings stay, and a warning', async ({ openPage, page, project, otherProject, consoleLog }) => {
+    await openPage({ settings: { release: 'first@1' } });
+    expect(await page.evaluate((dsn) => window.SegmentSentry?.init({ config: dsn, release: 'second@2' }), otherProject.dsn)).toBe(false);
+    await consoleLog.waitFor(/SegmentSentry\.init\(settings\): Sentry is already running with the first settings; these are ignored/);
+    await page.evaluate(throwFromTimer('init twice boom'));
+    expect((await project.waitForError('init twice boom')).release).toBe('first@1');
+    await project.expectNoEvent(page, () => false);
+    expect(otherProject.items()).toEqual([]);
+  });
+});
+
+/**
+ * The page runs its own Sentry (another copy of @sentry/browser with its own DSN, user, release and
+ * tags), started before or after ours: every error reaches each DSN exactly once, and neither side's
+ * user, release or tags leak into the other.
+ */
+const hosts: Array<[string, HostSentryPackage, 'before' | 'after']> = [
+  ['the same version, started before ours', '@sentry/browser', 'before'],
+  ['the same version, started after ours', '@sentry/browser', 'after'],
+  ['the previous major version, started before ours', 'sentry-browser-v10', 'before'],
+  ['the previous major version, started after ours', 'sentry-browser-v10', 'after'],
+];
+
+for (const [title, pkg, order] of hosts) {
+  test(`next to the page's own Sentry (${title}) each error reaches each DSN once, and nothing leaks`, async ({
+    openPage,
+    site,
+    page,
+    project,
+    otherProject: hostProject,
+  }) => {
+    const hostScript = site.register(`/host/${pkg.replace(/\W/g, '-')}.js`, await hostSentryBundle(pkg));
+    const host = `<script src="${hostScript}"></script><script>
+      Sentry.init({ dsn: ${JSON.stringify(hostProject.dsn)}, release: 'host@1.0.0', environment: 'host-env' });
+      Sentry.setUser({ id: 'host-user' });
+      Sentry.setTag('owner', 'host');
+    </script>`;
+    await openPage({
+      settings: { release: 'ours@2.0.0', environment: 'ours-env' },
+      ...(order === 'before' ? { beforeBundle: host } : { head: host }),
+      body: '<button id="press">press</button>',
+    });
+    await page.click('#press');
+    await page.evaluate(throwFromTimer('seen by both'));
+    await page.evaluate(() => void Promise.reject(new Error('rejection seen by both')));
+
+    for (const text of ['seen by both', 'rejection seen by both']) {
+      const ours = await project.waitForError(text);
+      const theirs = await hostProject.waitForError(text);
+      expect(ours).toMatchObject({ release: 'ours@2.0.0', environment: 'ours-env' });
+      expect(ours.tags?.owner).toBeUndefined();
+      expect(ours.user?.id).toBeUndefined();
+      expect(ours.breadcrumbs?.some((crumb) => crumb.category === 'ui.click')).toBe(true);
+      expect(theirs).toMatchObject({ release: 'host@1.0.0', environment: 'host-env', tags: { owner: 'host' }, user: { id: 'host-user' } });
+    }
+
+    // Calls through each API reach only that side.
+    await page.evaluate(() => {
+      window.SegmentSentry?.captureMessage('only ours');
+      window.Sentry.captureMessage('only theirs');
+    });
+    await project.waitForEvent((event) => event.message === 'only ours');
+    await hostProject.waitForEvent((event) => event.message === 'only theirs');
+
+    // Then the sentinels: each side has exactly one copy of each error and nothing of the other's.
+    await sendSentinel(page);
+    await page.evaluate(async () => {
+      window.Sentry.captureMessage('host sentinel');
+      await window.Sentry.flush(5000);
+    });
+    await hostProject.waitForEvent((event) => event.message === 'host sentinel');
+    const count = (events: Event[], text: string) => events.filter((event) => describeEvent(event).includes(text)).length;
+    for (const events of [project.events(), hostProject.events()]) {
+      expect(count(events, 'seen by both')).toBe(2); // the error and the rejection, once each
+      expect(count(events, 'rejection seen by both')).toBe(1);
+    }
+    expect(count(project.events(), 'only theirs') + count(hostProject.events(), 'only ours')).toBe(0);
+  });
+}
