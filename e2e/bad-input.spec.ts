@@ -13,6 +13,10 @@ interface BadInput {
   level: 'error' | 'warning';
   /** For inputs that still start Sentry: what the event shows of the settings that did apply. */
   check?: (event: Event) => void;
+  /** Where the settings element goes (default: before our script). */
+  placement?: 'head' | 'body-end';
+  /** More markup in <body> (a second settings element, say). */
+  body?: string;
 }
 
 const REST_APPLIES = { environment: 'rest-applies' };
@@ -72,20 +76,66 @@ const cases: BadInput[] = [
   {
     name: 'a list entry that is not a string',
     settings: (dsn) => ({ config: dsn, ignoreUrls: [42], ...REST_APPLIES }),
-    message: /ignoreUrls\[0\] must be a non-empty string, got a number; skipped$/,
+    message: /ignoreUrls\[0\] must be a string, got a number; skipped$/,
     level: 'warning',
     check: restApplied,
   },
   {
     name: 'an invalid regular expression',
     settings: (dsn) => ({ config: dsn, includePaths: ['(unclosed'], ...REST_APPLIES }),
-    message: /includePaths\[0\] "\(unclosed" is not a valid regular expression \(.+\); skipped$/,
+    message: /includePaths\[0\] "\(unclosed" is not a usable regular expression \(.+\); skipped$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  { name: 'null instead of settings', settings: () => 'null', message: /must be a JSON object, got null; Sentry was not started$/, level: 'error' },
+  { name: 'an empty settings element', settings: () => '', message: /is not valid JSON \(.+\); Sentry was not started$/, level: 'error' },
+  { name: 'a Segment document whose Sentry entry is not an object', settings: () => '{"integrations": {"Sentry": true}}', message: /without integrations\.Sentry/, level: 'error' },
+  { name: 'a blank DSN', settings: () => JSON.stringify({ config: '   ' }), message: /config \(the Public DSN\) is required, it is blank/, level: 'error' },
+  { name: 'a null DSN', settings: () => JSON.stringify({ config: null, release: '1' }), message: /config \(the Public DSN\) is required, it is missing/, level: 'error' },
+  { name: 'a DSN that is an object', settings: () => JSON.stringify({ config: { dsn: 'x' } }), message: /is required, got an object/, level: 'error' },
+  { name: 'a javascript: DSN', settings: () => JSON.stringify({ config: 'javascript:alert(1)//public@host/1' }), message: /has protocol javascript:/, level: 'error' },
+  {
+    name: 'malformed JSON in a settings element after the script',
+    settings: () => '{config:',
+    placement: 'body-end',
+    message: /settings element #segment-sentry-settings is not valid JSON/,
+    level: 'error',
+  },
+  ...(
+    [
+      ['customVersionProperty', 5, /customVersionProperty must be a string, got a number; ignored$/],
+      ['environment', {}, /environment must be a string, got an object; ignored$/],
+      ['logger', [], /logger must be a string, got an array; ignored$/],
+      ['serverName', true, /serverName must be a string, got a boolean; ignored$/],
+      ['globalAnalyticsKey', 7, /globalAnalyticsKey must be a string, got a number; ignored$/],
+      ['debug', 1, /debug must be true or false, got a number; using false$/],
+      ['whitelistUrls', {}, /whitelistUrls must be an array of strings, got an object; ignored$/],
+      ['includePaths', '^https://', /includePaths must be an array of strings, got a string; ignored$/],
+      ['ignoreErrors', [''], /ignoreErrors\[0\] is empty; skipped$/],
+      ['ignoreErrors', ['/(a+)+$/'], /ignoreErrors\[0\] "\/\(a\+\)\+\$\/" is not a usable regular expression \(nested quantifiers can take exponential time \(ReDoS\)\); skipped$/],
+      ['includePaths', ['(\\w*)*x'], /includePaths\[0\] .*\(nested quantifiers/],
+      ['ignoreUrls', Array.from({ length: 10_000 }, (_, i) => `/never-${i}/`), /ignoreUrls has 10000 entries; only the first 200 are used$/],
+    ] as Array<[string, unknown, RegExp]>
+  ).map(([key, value, message]): BadInput => ({
+    name: `${key} of ${JSON.stringify(value).slice(0, 30)}`,
+    settings: (dsn) => ({ config: dsn, [key]: value, ...(key === 'environment' ? {} : REST_APPLIES) }),
+    message,
+    level: 'warning',
+    check: key === 'environment' ? (event) => expect(event.environment).toBe('production') : restApplied,
+  })),
+  {
+    name: 'two settings elements',
+    settings: (dsn) => ({ config: dsn, ...REST_APPLIES }),
+    body: '<script type="application/json" id="segment-sentry-settings">{"config": "ignored"}</script>',
+    message: /found 2 settings element #segment-sentry-settings; using the first and ignoring the others$/,
     level: 'warning',
     check: restApplied,
   },
 ];
 
 test.describe('bad input', () => {
+  test('the table holds at least 25 bad inputs', () => expect(cases.length).toBeGreaterThanOrEqual(25));
+
   for (const input of cases) {
     test(`${input.name} gets one clear message and breaks nothing`, async ({ openPage, project, consoleLog, pageErrors, page, ingest }) => {
       const requestsToIngest: string[] = [];
@@ -95,7 +145,8 @@ test.describe('bad input', () => {
       const settings = input.settings(project.dsn);
       await openPage({
         settings: typeof settings === 'string' ? settings : JSON.stringify(settings),
-        body: `<script>window.laterScriptRan = true;</script>`,
+        settingsPlacement: input.placement ?? 'head',
+        body: `${input.body ?? ''}<script>window.laterScriptRan = true;</script>`,
       });
       expect(await page.evaluate(() => (window as unknown as { laterScriptRan?: boolean }).laterScriptRan)).toBe(true);
 

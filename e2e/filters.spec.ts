@@ -56,7 +56,7 @@ test.describe('Ignore Errors (ignoreErrors)', () => {
 
   test('an invalid entry is skipped with a warning and the other entries still work', async ({ openPage, project, consoleLog }) => {
     const page = await openPage({ settings: { ignoreErrors: ['/(unclosed/', 'noisy widget'] } });
-    await consoleLog.waitFor(/ignoreErrors\[0\] "\/\(unclosed\/" is not a valid regular expression/);
+    await consoleLog.waitFor(/ignoreErrors\[0\] "\/\(unclosed\/" is not a usable regular expression/);
     await page.evaluate(() => {
       window.SegmentSentry?.captureException(new Error('the noisy widget failed'));
       window.SegmentSentry?.captureException(new Error('(unclosed paren in a message'));
@@ -219,7 +219,7 @@ test.describe('Include Paths (includePaths)', () => {
 
   test('an invalid pattern is skipped with a warning and the others still mark frames', async ({ site, otherSite, pageUrl, page, project, consoleLog }) => {
     const urls = await openLayeredStack({ site, otherSite, pageUrl, page }, () => ['([unclosed', '/assets/app/']);
-    await consoleLog.waitFor(/includePaths\[0\] "\(\[unclosed" is not a valid regular expression/);
+    await consoleLog.waitFor(/includePaths\[0\] "\(\[unclosed" is not a usable regular expression/);
     const frames = framesOf(await project.waitForError('layered failure'));
     for (const frame of frames) expect(frame.in_app, `${frame.function} in ${frame.filename}`).toBe(frame.filename === urls.app);
   });

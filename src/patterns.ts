@@ -14,7 +14,15 @@ const REGEX_LITERAL = /^\/(.+)\/([a-z]*)$/s;
 // `g` and `y` make RegExp#test stateful (lastIndex), so the same URL would match only every other time.
 const STATEFUL_FLAGS = /[gy]/g;
 
+// A quantified group that itself ends in a quantifier, like (a+)+ or (\w*)*: the classic shape of a
+// regular expression that takes exponential time on a near-miss input, which would freeze the page
+// the moment an unlucky error message is tested against it. Such a pattern is refused.
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[*+}]\??\)[*+{]/;
+const MAX_PATTERN_LENGTH = 1000;
+
 function compile(source: string, flags: string): PatternResult<RegExp> {
+  if (source.length > MAX_PATTERN_LENGTH) return { problem: `longer than ${MAX_PATTERN_LENGTH} characters` };
+  if (NESTED_QUANTIFIER.test(source)) return { problem: 'nested quantifiers can take exponential time (ReDoS)' };
   try {
     return { pattern: new RegExp(source, flags.replace(STATEFUL_FLAGS, '')) };
   } catch (error) {

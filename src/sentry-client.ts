@@ -1,5 +1,6 @@
 import {
   BrowserClient,
+  type BrowserOptions,
   breadcrumbsIntegration,
   browserApiErrorsIntegration,
   browserSessionIntegration,
@@ -7,6 +8,7 @@ import {
   globalHandlersIntegration,
   httpContextIntegration,
   linkedErrorsIntegration,
+  makeBrowserOfflineTransport,
   makeFetchTransport,
   normalizeStringifyValue,
 } from '@sentry/browser';
@@ -22,6 +24,7 @@ import {
   type Integration,
 } from '@sentry/core';
 import { makeDebugTransport } from './debug-transport';
+import { eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { ownFramesIntegration } from './own-frames';
 import { resolveRelease } from './release';
@@ -46,6 +49,8 @@ function integrationsFor(settings: Settings, ownScriptUrl: string | undefined): 
   ];
   if (ownScriptUrl) integrations.unshift(ownFramesIntegration(ownScriptUrl));
   if (settings.includePaths.length > 0) integrations.push(inAppFramesIntegration(settings.includePaths));
+  // Last: only events that would really be sent use up the budget.
+  integrations.push(eventBudgetIntegration());
   return integrations;
 }
 
@@ -61,6 +66,18 @@ function applyEventFields(settings: Settings): (event: Event) => Event {
   };
 }
 
+type OfflineTransportOptions = Parameters<ReturnType<typeof makeBrowserOfflineTransport>>[0];
+type ClientTransportOptions = BrowserOptions['transportOptions'];
+
+// The client's options type only knows the fetch transport's options; the offline transport reads
+// these from the same object. At most 30 envelopes wait in IndexedDB; when it is full, newer ones
+// are dropped. (@sentry/browser exports neither options type, so both come from signatures.)
+const OFFLINE_OPTIONS = {
+  dbName: 'segment-sentry-offline',
+  maxQueueSize: 30,
+  flushAtStartup: true,
+} satisfies Partial<OfflineTransportOptions> as ClientTransportOptions;
+
 export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined): Client {
   setNormalizeStringifier(normalizeStringifyValue);
   const client = initAndBind(BrowserClient, {
@@ -72,7 +89,11 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     allowUrls: settings.whitelistUrls,
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
-    transport: settings.debug ? makeDebugTransport : makeFetchTransport,
+    // Events that cannot be sent (offline, ingest unreachable) wait in IndexedDB, in a database of our
+    // own so a page's own Sentry never shares it, and go out when the browser is back online or on a
+    // later page load. 4xx/5xx answers are not retried.
+    transport: settings.debug ? makeDebugTransport : makeBrowserOfflineTransport(makeFetchTransport),
+    transportOptions: OFFLINE_OPTIONS,
   });
   client.addEventProcessor(applyEventFields(settings));
   return client;

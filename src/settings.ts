@@ -1,3 +1,4 @@
+import { truncate } from '@sentry/core';
 import { parsePublicDsn } from './dsn';
 import { parseMatchPattern, parseRegexPattern, type MatchPattern, type PatternResult } from './patterns';
 
@@ -31,6 +32,9 @@ export interface ParsedSettings {
 
 type Raw = Record<string, unknown>;
 
+// Every pattern is tested against every event; a list longer than this is a mistake, not a filter.
+const MAX_PATTERNS = 200;
+
 const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const;
 const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
 const KNOWN_KEYS = ['config', 'debug', 'includePaths', ...STRING_KEYS, ...MATCH_LIST_KEYS];
@@ -46,7 +50,8 @@ function isRecord(value: unknown): value is Raw {
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  const type = typeof value;
+  return type === 'object' || type === 'undefined' ? `an ${type}` : `a ${type}`;
 }
 
 /** Segment leaves unset settings as "" or null; both mean "not set". */
@@ -97,15 +102,19 @@ function parsePatternList<P>(
     problems.push({ level: 'warn', message: `${key} must be an array of strings, got ${describeType(value)}; ignored` });
     return [];
   }
+  if (value.length > MAX_PATTERNS) {
+    problems.push({ level: 'warn', message: `${key} has ${value.length} entries; only the first ${MAX_PATTERNS} are used` });
+  }
   const patterns: P[] = [];
-  value.forEach((entry: unknown, index) => {
+  value.slice(0, MAX_PATTERNS).forEach((entry: unknown, index) => {
     if (typeof entry !== 'string' || entry === '') {
-      problems.push({ level: 'warn', message: `${key}[${index}] must be a non-empty string, got ${describeType(entry)}; skipped` });
+      const got = entry === '' ? 'is empty' : `must be a string, got ${describeType(entry)}`;
+      problems.push({ level: 'warn', message: `${key}[${index}] ${got}; skipped` });
       return;
     }
     const result = parse(entry);
     if ('problem' in result) {
-      problems.push({ level: 'warn', message: `${key}[${index}] "${entry}" is not a valid regular expression (${result.problem}); skipped` });
+      problems.push({ level: 'warn', message: `${key}[${index}] "${truncate(entry, 80)}" is not a usable regular expression (${result.problem}); skipped` });
     } else {
       patterns.push(result.pattern);
     }
@@ -163,7 +172,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
 
   const config = settingsObject.config;
   if (typeof config !== 'string' || config.trim() === '') {
-    const got = isUnset(config) ? 'it is missing' : `got ${describeType(config)}`;
+    const got = isUnset(config) ? 'it is missing' : typeof config === 'string' ? 'it is blank' : `got ${describeType(config)}`;
     problems.unshift({ level: 'error', message: `config (the Public DSN) is required, ${got}; Sentry was not started` });
     return { problems };
   }
