@@ -1,6 +1,8 @@
 // Builds the drop-in bundle: dist/segment-sentry.js (readable) and dist/segment-sentry.min.js, each an
 // IIFE with a source map, then checks their syntax level and prints their sizes.
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
@@ -57,18 +59,28 @@ function checkSyntaxLevel(file, code) {
   }
 }
 
+/** Subresource Integrity value of a file: what a page puts in <script integrity="…">. */
+export function sriHash(/** @type {Uint8Array} */ code) {
+  return `sha384-${createHash('sha384').update(code).digest('base64')}`;
+}
+
 export async function build() {
   const rows = [];
+  /** @type {Record<string, string>} */
+  const integrity = {};
   for (const output of outputs) {
     const result = await esbuild.build({ ...bundleOptions, ...output, metafile: true, write: true });
     const code = await readFile(output.outfile);
     checkSyntaxLevel(output.outfile, code.toString('utf8'));
     rows.push({ file: output.outfile, ...sizes(code) });
+    integrity[basename(output.outfile)] = sriHash(code);
     // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
     if (output.minify) await writeFile('dist/meta.json', JSON.stringify(result.metafile));
   }
+  await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);
   console.table(Object.fromEntries(rows.map(({ file, ...bytes }) => [file, bytes])));
+  console.log('dist/integrity.json:', integrity);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await build();

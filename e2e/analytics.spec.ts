@@ -202,6 +202,71 @@ test.describe('breadcrumbs', () => {
   });
 });
 
+test.describe('values that are not JSON-safe', () => {
+  test.beforeEach(async ({ context }) => {
+    await routeSegment(context);
+  });
+
+  test('functions, circular objects, DOM nodes, BigInt and long strings in traits and properties are normalized and bounded', async ({
+    openPage,
+    page,
+    project,
+    pageErrors,
+    consoleLog,
+  }) => {
+    await openPage({ beforeBundle: SNIPPET, body: '<div id="node">a DOM node</div>' });
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const circular: Record<string, unknown> = { name: 'loop' };
+          circular.self = circular;
+          const odd = {
+            fn: function notData() {},
+            circular,
+            node: document.getElementById('node'),
+            big: BigInt(2) ** BigInt(70),
+            long: 'y'.repeat(100_000),
+            symbol: Symbol('s'),
+            date: new Date(0),
+          };
+          window.analytics.identify('odd-user', { email: 'odd@example.com', ...odd }, {}, () =>
+            window.analytics.track('Odd Event', odd, {}, resolve),
+          );
+        }),
+    );
+    const event = await captureAfter(page, project, 'after odd values');
+    expect(event.user).toMatchObject({ id: 'odd-user', email: 'odd@example.com', fn: '[Function: notData]', circular: { self: '[Circular ~]' } });
+    expect(String(event.user?.node)).toMatch(/^\[HTMLElement: .*div#node\]$/);
+    expect(String(event.user?.big)).toMatch(/BigInt/);
+    expect(String(event.user?.long).length).toBeLessThanOrEqual(260);
+    const crumb = event.breadcrumbs?.find((candidate) => candidate.message === 'Odd Event');
+    expect(JSON.stringify(crumb).length).toBeLessThan(5_000);
+    expect(pageErrors).toEqual([]);
+    expect(consoleLog.ours()).toEqual([]);
+  });
+
+  test('captured values that are not errors (a circular object, BigInt, a DOM node) are sent without throwing', async ({
+    openPage,
+    page,
+    project,
+    pageErrors,
+  }) => {
+    await openPage();
+    await page.evaluate(() => {
+      const circular: Record<string, unknown> = { reason: 'circular capture' };
+      circular.self = circular;
+      window.SegmentSentry?.captureException(circular);
+      window.SegmentSentry?.captureMessage(BigInt(42));
+      window.SegmentSentry?.captureException(document.body);
+      window.SegmentSentry?.captureMessage({ toString() { throw new Error('hostile toString'); } });
+    });
+    await project.waitForEvent((event) => JSON.stringify(event).includes('circular capture'), 'the circular object');
+    await project.waitForEvent((event) => event.message === '42', 'the BigInt');
+    await project.waitForEvent((event) => JSON.stringify(event).includes('HTMLBodyElement') || JSON.stringify(event).includes('body'), 'the DOM node');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 test.describe('analytics.js blocked or absent', () => {
   test('with analytics.js blocked, Sentry keeps working and the page sees no error', async ({ context, openPage, page, project, pageErrors, consoleLog }) => {
     await routeSegment(context, { blocked: true });

@@ -26,19 +26,20 @@ export class Project {
     return this.items('event').map((item) => item.payload as Event);
   }
 
-  waitForItem(type: string, predicate: (payload: any) => boolean = () => true, description = type): Promise<IngestItem> {
+  waitForItem(type: string, predicate: (payload: any) => boolean = () => true, description = type, timeoutMs?: number): Promise<IngestItem> {
     return this.ingest.waitForItem((item) => item.projectId === this.id && item.type === type && predicate(item.payload), {
       description: `${description} for project ${this.id}`,
+      timeoutMs,
     });
   }
 
-  async waitForEvent(predicate: (event: Event) => boolean = () => true, description = 'event'): Promise<Event> {
-    return (await this.waitForItem('event', predicate, description)).payload as Event;
+  async waitForEvent(predicate: (event: Event) => boolean = () => true, description = 'event', timeoutMs?: number): Promise<Event> {
+    return (await this.waitForItem('event', predicate, description, timeoutMs)).payload as Event;
   }
 
   /** The event whose exception (or message) mentions `text`. */
-  waitForError(text: string): Promise<Event> {
-    return this.waitForEvent((event) => describeEvent(event).includes(text), `event mentioning "${text}"`);
+  waitForError(text: string, timeoutMs?: number): Promise<Event> {
+    return this.waitForEvent((event) => describeEvent(event).includes(text), `event mentioning "${text}"`, timeoutMs);
   }
 
   /**

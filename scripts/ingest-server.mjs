@@ -146,7 +146,7 @@ export async function startIngestServer(options = {}) {
      * Resolves with the first item (already received or still to come) that matches, or rejects
      * after `timeoutMs` with what did arrive, so a failure says what was sent instead.
      * @param {(item: IngestItem) => boolean} predicate
-     * @param {{ timeoutMs?: number, description?: string }} [waitOptions]
+     * @param {{ timeoutMs?: number | undefined, description?: string }} [waitOptions]
      * @returns {Promise<IngestItem>}
      */
     waitForItem(predicate, { timeoutMs = 10_000, description = 'a matching item' } = {}) {

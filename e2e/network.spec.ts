@@ -1,0 +1,151 @@
+import { createServer } from 'node:net';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const capture = (page: Page, message: string) =>
+  page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
+
+/** Requests this page makes to the ingest, as the browser sees them. */
+function watchIngestRequests(page: Page, origin: string): { started: string[]; finished: string[] } {
+  const seen = { started: [] as string[], finished: [] as string[] };
+  page.on('request', (request) => void (request.url().startsWith(origin) && seen.started.push(request.url())));
+  page.on('requestfinished', (request) => void (request.url().startsWith(origin) && seen.finished.push(request.url())));
+  return seen;
+}
+
+/** A port nothing listens on: the OS picks a free one, which is then closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The page still runs script and paints frames. */
+async function expectResponsive(page: Page): Promise<void> {
+  expect(await page.evaluate(() => new Promise<string>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve('alive'))))) ).toBe('alive');
+}
+
+/** How many envelopes wait in our IndexedDB offline queue. */
+const queuedOffline = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('segment-sentry-offline');
+        open.onupgradeneeded = () => open.result.createObjectStore('queue');
+        open.onsuccess = () => {
+          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
+          request.onsuccess = () => {
+            resolve(request.result);
+            open.result.close();
+          };
+        };
+      }),
+  );
+
+test.describe('the ingest misbehaving', () => {
+  test('refusing connections: no page error, the page stays responsive', async ({ openPage, page, pageErrors, consoleLog }) => {
+    await openPage({ settings: { config: `http://public@127.0.0.1:${await closedPort()}/1` } });
+    for (let i = 0; i < 5; i++) await capture(page, `refused ${i}`);
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
+    await expectResponsive(page);
+    expect(pageErrors).toEqual([]);
+    expect(consoleLog.ours()).toEqual([]);
+  });
+
+  test('answering 500: no page error, and the event is not retried', async ({ openPage, page, ingest, project, pageErrors }) => {
+    const requests = watchIngestRequests(page, ingest.origin);
+    ingest.respondWith(project.id, () => ({ status: 500 }));
+    await openPage();
+    await capture(page, 'answered with 500');
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
+    await expectResponsive(page);
+    expect(await queuedOffline(page)).toBe(0);
+    expect(requests.started.length).toBeGreaterThanOrEqual(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('answering after 10 s: the page stays responsive meanwhile and the event arrives', async ({ openPage, page, ingest, project, pageErrors }) => {
+    const requests = watchIngestRequests(page, ingest.origin);
+    ingest.respondWith(project.id, () => ({ status: 200, delayMs: 10_000 }));
+    await openPage();
+    await capture(page, 'slow ingest');
+    await expect.poll(() => requests.started.length).toBeGreaterThanOrEqual(1);
+    await expectResponsive(page);
+    expect(requests.finished).toEqual([]); // still waiting for the ingest
+    await project.waitForError('slow ingest', 20_000);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+test.describe('rate limits', () => {
+  const limits: Array<[string, Record<string, string>]> = [
+    ['429 with Retry-After', { 'Retry-After': '60' }],
+    ['429 with X-Sentry-Rate-Limits', { 'X-Sentry-Rate-Limits': '60::organization' }],
+  ];
+  for (const [title, headers] of limits) {
+    test(`${title}: no request to the ingest during the backoff window`, async ({ openPage, page, ingest, project }) => {
+      let limited = 0;
+      ingest.respondWith(project.id, () => (limited++ === 0 ? { status: 429, headers } : { status: 200 }));
+      const requests = watchIngestRequests(page, ingest.origin);
+      await openPage();
+      await capture(page, 'the first, rate limited');
+      await page.evaluate(() => window.SegmentSentry?.flush(5000));
+      await expect.poll(() => requests.finished.length).toBe(1);
+      for (let i = 0; i < 3; i++) await capture(page, `during the backoff ${i}`);
+      await page.evaluate(() => window.SegmentSentry?.captureMessage('message during the backoff'));
+      expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
+      expect(requests.started).toHaveLength(1);
+      expect(project.events()).toEqual([]);
+    });
+  }
+});
+
+test.describe('offline', () => {
+  test('events captured offline are delivered when the browser is back online, and the queue is bounded', async ({
+    openPage,
+    page,
+    context,
+    project,
+  }) => {
+    await openPage();
+    await context.setOffline(true);
+    const captured = 40;
+    for (let i = 0; i < captured; i++) await capture(page, `offline ${i}`);
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    await expect.poll(() => queuedOffline(page)).toBe(30);
+    await context.setOffline(false);
+    await expect.poll(() => project.events().length, { timeout: 20_000 }).toBe(30);
+    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    test.info().annotations.push({ type: 'offline', description: `captured ${captured}, delivered ${project.events().length} (queue bound 30)` });
+    expect(project.events()).toHaveLength(30);
+  });
+
+  test('events that could not be sent are delivered on the next page load', async ({ openPage, page, ingest, project }) => {
+    await openPage();
+    await page.route(`${ingest.origin}/**`, (route) => route.abort('internetdisconnected'));
+    for (let i = 0; i < 3; i++) await capture(page, `before reload ${i}`);
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    await expect.poll(() => queuedOffline(page)).toBe(3);
+    await page.unroute(`${ingest.origin}/**`);
+    await page.reload();
+    await expect.poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
+    test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
+  });
+});
+
+test('errors thrown right before the page navigates away are still delivered', async ({ openPage, pageUrl, page, project }) => {
+  await openPage();
+  const next = pageUrl({ bundle: null });
+  await page.evaluate((url) => {
+    for (let i = 0; i < 5; i++) window.SegmentSentry?.captureException(new Error(`before leaving ${i}`));
+    setTimeout(() => { throw new Error('thrown as the page leaves'); });
+    setTimeout(() => { location.href = url; });
+  }, next);
+  await page.waitForURL(next);
+  for (let i = 0; i < 5; i++) await project.waitForError(`before leaving ${i}`);
+  await project.waitForError('thrown as the page leaves');
+  test.info().annotations.push({ type: 'unload', description: `captured 6, delivered ${project.events().length}` });
+});

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from './fixtures';
+
+const DIST_FILES = ['segment-sentry.js', 'segment-sentry.min.js'];
+
+test.describe('Content-Security-Policy', () => {
+  test('the dist files contain no eval and no new Function', async () => {
+    for (const file of DIST_FILES) {
+      const code = await readFile(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+      expect(code, file).not.toMatch(/\beval\s*\(/);
+      expect(code, file).not.toMatch(/\bnew\s+Function\s*\(|\bFunction\s*\(\s*['"`]/);
+    }
+  });
+
+  test('on a strict CSP page (nonce scripts, connect-src the ingest only) everything works with zero violations', async ({
+    page,
+    site,
+    ingest,
+    project,
+    consoleLog,
+  }) => {
+    const nonce = `n${Date.now()}`;
+    const html = (await readFile(new URL('../fixtures/strict-csp.html', import.meta.url), 'utf8'))
+      .replaceAll('{{NONCE}}', nonce)
+      .replace('{{INGEST}}', ingest.origin)
+      .replace('{{SETTINGS}}', JSON.stringify({ config: project.dsn, release: 'csp@1' }));
+    // img-src only for the favicon Firefox asks for on its own.
+    const policy = `default-src 'none'; script-src 'nonce-${nonce}'; connect-src 'self' ${ingest.origin}; img-src 'self'`;
+    const url = site.register('/pages/strict-csp.html', html, { 'Content-Security-Policy': policy });
+
+    await page.addInitScript(() => {
+      const violations: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = violations;
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    await page.goto(url);
+    await page.click('#press');
+    const event = await project.waitForError('thrown on a strict CSP page');
+    expect(event.release).toBe('csp@1');
+    expect(event.breadcrumbs?.map((crumb) => crumb.category)).toEqual(expect.arrayContaining(['ui.click', 'fetch']));
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(consoleLog.entries.filter((entry) => /Content[- ]Security[- ]Policy|CSP/i.test(entry.text))).toEqual([]);
+  });
+});
+
+test.describe('Subresource Integrity', () => {
+  test('loaded from another origin with integrity and crossorigin, the bundle runs', async ({ openPage, otherSite, project, page }) => {
+    const integrity = JSON.parse(await readFile(new URL('../dist/integrity.json', import.meta.url), 'utf8'))['segment-sentry.min.js'];
+    expect(integrity).toMatch(/^sha384-[A-Za-z0-9+/]{64}$/);
+    await openPage({ bundle: null, head: `<script src="${otherSite.origin}/dist/segment-sentry.min.js" integrity="${integrity}" crossorigin="anonymous"></script>` });
+    await page.evaluate(() => setTimeout(() => { throw new Error('loaded with integrity'); }));
+    await project.waitForError('loaded with integrity');
+  });
+
+  test('with a wrong hash the browser refuses the bundle', async ({ openPage, otherSite, page }) => {
+    const wrong = `sha384-${'A'.repeat(64)}`;
+    await openPage({
+      bundle: null,
+      head: `<script src="${otherSite.origin}/dist/segment-sentry.min.js" integrity="${wrong}" crossorigin="anonymous" onerror="window.bundleRefused = true"></script>`,
+    });
+    expect(await page.evaluate(() => (window as unknown as { bundleRefused?: boolean }).bundleRefused)).toBe(true);
+    expect(await page.evaluate(() => typeof window.SegmentSentry)).toBe('undefined');
+  });
+});
