@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { browserExecutable } from './e2e/browsers';
+import { CHROMIUM_ARGS, browserExecutable } from './scripts/browsers.mjs';
 
 export default defineConfig({
   // One worker is faster than two on these 2-core machines: each browser wants a core.
@@ -21,8 +21,7 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: {
           executablePath: browserExecutable('chromium'),
-          // Keep Chromium off the network: the tests only ever talk to 127.0.0.1.
-          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -2,24 +2,15 @@ import { captureException, captureMessage, flush, type Client } from '@sentry/co
 import { connectAnalytics } from './analytics-bridge';
 import { attempt } from './guard';
 import { log } from './log';
+import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings';
 import { startSentryClient } from './sentry-client';
-
-/** `window.SegmentSentry`: what a page can call. Every method is guarded and never throws. */
-export interface SegmentSentryApi {
-  readonly version: string;
-  /** Starts Sentry from settings (an object, Segment's settings document, or its JSON text). */
-  init(settings: unknown): boolean;
-  /** Returns the event id, or undefined when Sentry is not started yet (the call is then queued). */
-  captureException(error: unknown): string | undefined;
-  captureMessage(message: unknown): string | undefined;
-  /** Resolves true once every queued event has been sent, false on timeout or before start. */
-  flush(timeoutMs?: number): Promise<boolean>;
-}
 
 // Calls made before init() are kept and replayed once Sentry starts; bounded, so a page that never
 // calls init cannot grow it without limit.
 const MAX_PENDING_CALLS = 100;
+
+export type { SegmentSentryApi };
 
 export interface GlobalApi {
   api: SegmentSentryApi;

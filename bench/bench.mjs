@@ -1,0 +1,188 @@
+// @ts-check
+// `npm run bench`: our bundle against the naive baseline (Sentry.init with the default integrations, the
+// same settings mapping and analytics.js bridge), built in the same run from the same @sentry/browser.
+// Prints a side-by-side table and writes bench/results.json. A benchmark, not a test: it reports.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright';
+import { bundleOptions, sizes } from '../esbuild.config.mjs';
+import { CHROMIUM_ARGS, browserExecutable } from '../scripts/browsers.mjs';
+import { startIngestServer } from '../scripts/ingest-server.mjs';
+import { startStaticServer } from '../scripts/static-server.mjs';
+
+const LOADS = Number(process.env.BENCH_LOADS ?? 15); // page loads per variant, interleaved A B A B
+const THROWS_PER_LOAD = 5;
+const BURST = 1000;
+const CPU_THROTTLING = 4;
+const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+
+/** The naive baseline swaps src/sentry-client.ts for bench/naive-sentry-client.ts; all else is shared. */
+/** @type {import('esbuild').Plugin} */
+const naiveSentryClient = {
+  name: 'naive-sentry-client',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sentry-client$/ }, () => ({ path: fileURLToPath(new URL('./naive-sentry-client.ts', import.meta.url)) }));
+  },
+};
+
+async function buildVariants() {
+  await mkdir(OUT, { recursive: true });
+  const { define = {}, plugins: _ours, ...common } = bundleOptions;
+  const variants = {
+    ours: { ...bundleOptions, outfile: `${OUT}ours.min.js`, minify: true },
+    // What a straightforward implementation ships: no build flags, Sentry's debug logging included.
+    naive: { ...common, define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__) }, plugins: [naiveSentryClient], outfile: `${OUT}naive.min.js`, minify: true },
+  };
+  /** @type {Record<string, string>} */
+  const code = {};
+  for (const [name, options] of Object.entries(variants)) {
+    /** @type {import('esbuild').BuildOptions} */
+    await esbuild.build({ ...options, sourcemap: false, logLevel: 'error' });
+    code[name] = await readFile(/** @type {string} */ (options.outfile), 'utf8');
+  }
+  return code;
+}
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const at = (/** @type {number} */ index) => sorted[index] ?? Number.NaN;
+  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
+}
+
+/**
+ * One page load of one variant, under 4x CPU throttling: the bundle inlined between two timestamps
+ * (so the figure is parse + compile + evaluate + init, without the network), then throws timed to
+ * their envelope request, then a burst measured by the DevTools main-thread task time.
+ */
+async function measureLoad(/** @type {import('playwright').Browser} */ browser, /** @type {any} */ servers, /** @type {string} */ code, /** @type {number} */ run) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+  await cdp.send('Performance.enable');
+  const settings = JSON.stringify({ config: servers.ingest.dsnFor(1), release: 'bench@1' });
+  // A unique comment defeats V8's in-memory compilation cache between loads.
+  const html = `<!doctype html><html><head><meta charset="utf-8">
+    <script type="application/json" id="segment-sentry-settings">${settings}</script>
+    <script>window.__t0 = performance.now();</script>
+    <script>${code.replace(/<\/script/g, '<\\/script')}\n//# run ${run} ${Math.random()}</script>
+    <script>window.__t1 = performance.now();</script></head><body></body></html>`;
+  await page.goto(servers.site.register(`/bench/${run}.html`, html));
+  const initMs = await page.evaluate(() => /** @type {any} */ (window).__t1 - /** @type {any} */ (window).__t0);
+
+  const throwToRequest = await page.evaluate(async (count) => {
+    /** Resolves with the start time of the next envelope request that starts after `after`. */
+    const nextEnvelope = (/** @type {number} */ after) =>
+      new Promise((resolve) => {
+        const observer = new PerformanceObserver((list) => {
+          const entry = list.getEntries().find((candidate) => candidate.name.includes('/envelope/') && candidate.startTime >= after);
+          if (entry) {
+            observer.disconnect();
+            resolve(entry.startTime);
+          }
+        });
+        observer.observe({ type: 'resource', buffered: true });
+      });
+    const throwAndTime = (/** @type {string} */ message) =>
+      new Promise((resolve) => {
+        setTimeout(() => {
+          const thrownAt = performance.now();
+          void nextEnvelope(thrownAt).then((start) => resolve(/** @type {number} */ (start) - thrownAt));
+          throw new Error(message);
+        });
+      });
+    // The first error of a page also sends a session update; time the ones after it.
+    await throwAndTime('warm-up');
+    const times = [];
+    for (let i = 0; i < count; i++) times.push(await throwAndTime(`bench throw ${i}`));
+    return times;
+  }, THROWS_PER_LOAD);
+
+  const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  const before = await taskSeconds();
+  await page.evaluate(async (count) => {
+    for (let i = 0; i < count; i++) {
+      try {
+        throw new Error(`burst ${i}`);
+      } catch (error) {
+        /** @type {any} */ (window).SegmentSentry.captureException(error);
+      }
+    }
+    await /** @type {any} */ (window).SegmentSentry.flush(30_000);
+  }, BURST);
+  const burstMsPerError = ((await taskSeconds()) - before) * 1000 / BURST;
+
+  await context.close();
+  return { initMs, throwToRequest, burstMsPerError };
+}
+
+async function main() {
+  const variants = Object.entries(await buildVariants()).map(([name, code]) => ({
+    name,
+    code,
+    samples: { initMs: /** @type {number[]} */ ([]), throwToRequest: /** @type {number[]} */ ([]), burstMsPerError: /** @type {number[]} */ ([]) },
+  }));
+  const ingest = await startIngestServer();
+  const site = await startStaticServer();
+  const browser = await chromium.launch({ executablePath: browserExecutable('chromium'), args: CHROMIUM_ARGS });
+  try {
+    for (let run = 0; run < LOADS; run++) {
+      for (const { code, samples } of variants) {
+        const result = await measureLoad(browser, { ingest, site }, code, run);
+        samples.initMs.push(result.initMs);
+        samples.throwToRequest.push(...result.throwToRequest);
+        samples.burstMsPerError.push(result.burstMsPerError);
+      }
+      process.stdout.write(`\rpage loads: ${run + 1}/${LOADS} of each`);
+    }
+  } finally {
+    await browser.close();
+    await ingest.close();
+    await site.close();
+  }
+  process.stdout.write('\n');
+
+  /** @type {Record<string, Record<string, number>>} */
+  const results = {};
+  for (const { name, code, samples } of variants) {
+    results[name] = {
+      ...sizes(code),
+      initMs: median(samples.initMs),
+      throwToRequestMs: median(samples.throwToRequest),
+      burstMsPerError: median(samples.burstMsPerError),
+    };
+  }
+  const ours = results.ours ?? {};
+  const naive = results.naive ?? {};
+  const ratio = (/** @type {string} */ metric) => (ours[metric] ?? Number.NaN) / (naive[metric] ?? Number.NaN);
+  const table = Object.fromEntries(
+    Object.keys(ours).map((metric) => [
+      metric,
+      { ours: round(ours[metric] ?? Number.NaN), naive: round(naive[metric] ?? Number.NaN), 'ours / naive': round(ratio(metric), 3) },
+    ]),
+  );
+  console.log(`Medians of ${LOADS} page loads each (interleaved), Chromium with ${CPU_THROTTLING}x CPU throttling; bytes of the minified bundle.`);
+  console.table(table);
+  const targets = {
+    'gzip <= 0.9 of naive': ratio('gzip') <= 0.9,
+    'init <= 0.85 of naive': ratio('initMs') <= 0.85,
+    'throw-to-request no worse': ratio('throwToRequestMs') <= 1,
+    'burst cost no worse': ratio('burstMsPerError') <= 1,
+  };
+  console.log('targets:', targets);
+  const samples = Object.fromEntries(variants.map(({ name, samples: variantSamples }) => [name, variantSamples]));
+  await writeFile(
+    new URL('./results.json', import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), loads: LOADS, cpuThrottling: CPU_THROTTLING, results, targets, samples }, null, 2)}\n`,
+  );
+}
+
+/** @param {number} value @param {number} [digits] */
+function round(value, digits = 2) {
+  return Number(value.toFixed(digits));
+}
+
+await main();

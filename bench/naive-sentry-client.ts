@@ -1,0 +1,28 @@
+// The naive baseline's Sentry set-up, for `npm run bench` only: what our peers ship and what a
+// straightforward implementation does. `Sentry.init` with Sentry's default integrations and the same
+// settings mapping; the bench build swaps it in for src/sentry-client.ts, so everything else (settings,
+// analytics.js bridge, global API) is the same code.
+import * as Sentry from '@sentry/browser';
+import type { Client, ErrorEvent } from '@sentry/core';
+import { resolveRelease } from '../src/release';
+import type { Settings } from '../src/settings';
+
+export function startSentryClient(settings: Settings): Client {
+  Sentry.init({
+    dsn: settings.dsn,
+    release: resolveRelease(settings, window),
+    environment: settings.environment,
+    debug: settings.debug,
+    ignoreErrors: settings.ignoreErrors,
+    denyUrls: settings.ignoreUrls,
+    allowUrls: settings.whitelistUrls,
+    beforeSend(event: ErrorEvent) {
+      const release = resolveRelease(settings, window);
+      if (release) event.release = release;
+      if (settings.logger) event.logger = settings.logger;
+      if (settings.serverName) event.server_name = settings.serverName;
+      return event;
+    },
+  });
+  return Sentry.getClient() as Client;
+}

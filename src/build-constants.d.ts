@@ -1,0 +1,2 @@
+/** Set by esbuild from package.json. */
+declare const __SEGMENT_SENTRY_VERSION__: string;

@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+test('the npm package is the CDN file: minified IIFE, source maps, integrity, declarations and nothing else', () => {
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
+  const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
+  expect(files).toEqual(
+    [
+      'README.md',
+      'dist/integrity.json',
+      'dist/segment-sentry.js',
+      'dist/segment-sentry.js.map',
+      'dist/segment-sentry.min.js',
+      'dist/segment-sentry.min.js.map',
+      'dist/types/public-types.d.ts',
+      'package.json',
+    ].sort(),
+  );
+  expect(pkg.unpkg).toBe('dist/segment-sentry.min.js');
+  expect(pkg.jsdelivr).toBe('dist/segment-sentry.min.js');
+  expect(pkg.exports['.']).toEqual({ types: './dist/types/public-types.d.ts', default: './dist/segment-sentry.min.js' });
+  // Installing the package must not run our dev-time patching in someone else's project.
+  expect(pkg.scripts.postinstall).toBeUndefined();
+});
+
+test('the published declaration stands alone (imports nothing)', () => {
+  const declaration = readFileSync(new URL('../dist/types/public-types.d.ts', import.meta.url), 'utf8');
+  expect(declaration).not.toMatch(/\bimport\b/);
+  expect(declaration).toContain('interface SegmentSentryApi');
+  expect(declaration).toContain('interface SegmentSentrySettings');
+});

@@ -1,0 +1,43 @@
+// The types a page or a build tool sees, published as dist/types/public-types.d.ts. No imports, so the
+// published declaration stands alone.
+
+/** The settings element's JSON, or the argument of SegmentSentry.init: Segment's keys for this destination. */
+export interface SegmentSentrySettings {
+  /** The Public DSN. */
+  config: string;
+  customVersionProperty?: string | null;
+  release?: string | null;
+  debug?: boolean | null;
+  environment?: string | null;
+  logger?: string | null;
+  serverName?: string | null;
+  ignoreErrors?: string[] | null;
+  ignoreUrls?: string[] | null;
+  whitelistUrls?: string[] | null;
+  includePaths?: string[] | null;
+  /** Not a Segment setting: the analytics.js global when a site renamed it. */
+  globalAnalyticsKey?: string;
+}
+
+/** What Segment's settings API returns; its `integrations.Sentry` part is read. */
+export interface SegmentSettingsDocument {
+  integrations: { Sentry: SegmentSentrySettings } & Record<string, unknown>;
+}
+
+/** `window.SegmentSentry`: what a page can call. Every method is guarded and never throws. */
+export interface SegmentSentryApi {
+  readonly version: string;
+  /** Starts Sentry from settings (an object, Segment's settings document, or its JSON text). */
+  init(settings: SegmentSentrySettings | SegmentSettingsDocument | string): boolean;
+  /** Returns the event id, or undefined when Sentry is not started yet (the call is then queued). */
+  captureException(error: unknown): string | undefined;
+  captureMessage(message: unknown): string | undefined;
+  /** Resolves true once every queued event has been sent, false on timeout or before start. */
+  flush(timeoutMs?: number): Promise<boolean>;
+}
+
+declare global {
+  interface Window {
+    SegmentSentry?: SegmentSentryApi;
+  }
+}
