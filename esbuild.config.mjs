@@ -40,6 +40,22 @@ export const outputs = [
   { outfile: 'dist/segment-sentry.min.js', minify: true },
 ];
 
+/**
+ * The loader: no Sentry code, and the full bundle's SRI hash built in, so it is built after it.
+ * @param {string} fullBundleIntegrity
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function loaderOptions(fullBundleIntegrity) {
+  return {
+    ...bundleOptions,
+    entryPoints: ['src/loader.ts'],
+    outfile: 'dist/segment-sentry.loader.min.js',
+    minify: true,
+    plugins: [],
+    define: { ...bundleOptions.define, __FULL_BUNDLE_INTEGRITY__: JSON.stringify(fullBundleIntegrity) },
+  };
+}
+
 /** @param {Uint8Array | string} code */
 export function sizes(code) {
   return {
@@ -65,19 +81,28 @@ export function sriHash(/** @type {Uint8Array} */ code) {
 }
 
 export async function build() {
+  /** @type {Array<{ file: string, raw: number, gzip: number, brotli: number }>} */
   const rows = [];
   /** @type {Record<string, string>} */
   const integrity = {};
   await rm('dist/types', { recursive: true, force: true }); // tsc writes the published declaration afresh
+  /** @param {import('esbuild').BuildOptions & { outfile: string }} options */
+  const buildOne = async (options) => {
+    const result = await esbuild.build({ ...options, metafile: true, write: true });
+    const code = await readFile(options.outfile);
+    checkSyntaxLevel(options.outfile, code.toString('utf8'));
+    rows.push({ file: options.outfile, ...sizes(code) });
+    integrity[basename(options.outfile)] = sriHash(code);
+    return result;
+  };
   for (const output of outputs) {
-    const result = await esbuild.build({ ...bundleOptions, ...output, metafile: true, write: true });
-    const code = await readFile(output.outfile);
-    checkSyntaxLevel(output.outfile, code.toString('utf8'));
-    rows.push({ file: output.outfile, ...sizes(code) });
-    integrity[basename(output.outfile)] = sriHash(code);
+    const result = await buildOne({ ...bundleOptions, ...output });
     // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
     if (output.minify) await writeFile('dist/meta.json', JSON.stringify(result.metafile));
   }
+  const fullBundleIntegrity = integrity['segment-sentry.min.js'];
+  if (!fullBundleIntegrity) throw new Error('the full bundle was not built');
+  await buildOne({ ...loaderOptions(fullBundleIntegrity), outfile: 'dist/segment-sentry.loader.min.js' });
   await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);
   console.table(Object.fromEntries(rows.map(({ file, ...bytes }) => [file, bytes])));

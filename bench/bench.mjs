@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright';
-import { bundleOptions, sizes } from '../esbuild.config.mjs';
+import { build, bundleOptions, sizes } from '../esbuild.config.mjs';
 import { CHROMIUM_ARGS, browserExecutable } from '../scripts/browsers.mjs';
 import { startIngestServer } from '../scripts/ingest-server.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
@@ -26,22 +26,32 @@ const naiveSentryClient = {
   },
 };
 
+/**
+ * ours and loader are what `npm run build` writes to dist/ (the loader has the full bundle's SRI hash
+ * built in, so it must load exactly that file); naive is built here from the same sources.
+ */
 async function buildVariants() {
+  await build();
   await mkdir(OUT, { recursive: true });
   const { define = {}, plugins: _ours, ...common } = bundleOptions;
-  const variants = {
-    ours: { ...bundleOptions, outfile: `${OUT}ours.min.js`, minify: true },
-    // What a straightforward implementation ships: no build flags, Sentry's debug logging included.
-    naive: { ...common, define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__) }, plugins: [naiveSentryClient], outfile: `${OUT}naive.min.js`, minify: true },
+  // What a straightforward implementation ships: no build flags, Sentry's debug logging included.
+  /** @type {import('esbuild').BuildOptions} */
+  const naive = {
+    ...common,
+    define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__) },
+    plugins: [naiveSentryClient],
+    outfile: `${OUT}naive.min.js`,
+    minify: true,
+    sourcemap: false,
+    logLevel: 'error',
   };
-  /** @type {Record<string, string>} */
-  const code = {};
-  for (const [name, options] of Object.entries(variants)) {
-    /** @type {import('esbuild').BuildOptions} */
-    await esbuild.build({ ...options, sourcemap: false, logLevel: 'error' });
-    code[name] = await readFile(/** @type {string} */ (options.outfile), 'utf8');
-  }
-  return code;
+  await esbuild.build(naive);
+  const dist = (/** @type {string} */ file) => readFile(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+  return {
+    ours: await dist('segment-sentry.min.js'),
+    naive: await readFile(`${OUT}naive.min.js`, 'utf8'),
+    loader: await dist('segment-sentry.loader.min.js'),
+  };
 }
 
 /** @param {number[]} values */
@@ -72,6 +82,8 @@ async function measureLoad(/** @type {import('playwright').Browser} */ browser, 
     <script>window.__t1 = performance.now();</script></head><body></body></html>`;
   await page.goto(servers.site.register(`/bench/${run}.html`, html));
   const initMs = await page.evaluate(() => /** @type {any} */ (window).__t1 - /** @type {any} */ (window).__t0);
+  // With the loader, the full bundle arrives after the load event; the rest is measured once it runs.
+  await page.waitForFunction(() => !(/** @type {any} */ (window).SegmentSentry._loader));
 
   const throwToRequest = await page.evaluate(async (count) => {
     /** Resolves with the start time of the next envelope request that starts after `after`. */
@@ -127,6 +139,8 @@ async function main() {
   }));
   const ingest = await startIngestServer();
   const site = await startStaticServer();
+  // The inlined loader has no src of its own, so it loads segment-sentry.min.js next to the page.
+  site.register('/bench/segment-sentry.min.js', variants.find(({ name }) => name === 'ours')?.code ?? '', { 'Access-Control-Allow-Origin': '*' });
   const browser = await chromium.launch({ executablePath: browserExecutable('chromium'), args: CHROMIUM_ARGS });
   try {
     for (let run = 0; run < LOADS; run++) {
@@ -157,20 +171,35 @@ async function main() {
   }
   const ours = results.ours ?? {};
   const naive = results.naive ?? {};
-  const ratio = (/** @type {string} */ metric) => (ours[metric] ?? Number.NaN) / (naive[metric] ?? Number.NaN);
+  const loader = results.loader ?? {};
+  const ratio = (/** @type {Record<string, number>} */ variant, /** @type {string} */ metric) =>
+    (variant[metric] ?? Number.NaN) / (naive[metric] ?? Number.NaN);
   const table = Object.fromEntries(
     Object.keys(ours).map((metric) => [
       metric,
-      { ours: round(ours[metric] ?? Number.NaN), naive: round(naive[metric] ?? Number.NaN), 'ours / naive': round(ratio(metric), 3) },
+      {
+        naive: round(naive[metric] ?? Number.NaN),
+        ours: round(ours[metric] ?? Number.NaN),
+        'ours / naive': round(ratio(ours, metric), 3),
+        loader: round(loader[metric] ?? Number.NaN),
+        'loader / naive': round(ratio(loader, metric), 3),
+      },
     ]),
   );
-  console.log(`Medians of ${LOADS} page loads each (interleaved), Chromium with ${CPU_THROTTLING}x CPU throttling; bytes of the minified bundle.`);
+  console.log(
+    `Medians of ${LOADS} page loads each (interleaved), Chromium with ${CPU_THROTTLING}x CPU throttling. Bytes: the file on the\n` +
+      'critical path (for the loader, the loader alone). initMs: main-thread time to evaluate and initialise, all of it\n' +
+      "before the load event (for the loader, the loader's; the full bundle follows the load event). throwToRequestMs and\n" +
+      'burstMsPerError are measured once the full bundle runs.',
+  );
   console.table(table);
   const targets = {
-    'gzip <= 0.9 of naive': ratio('gzip') <= 0.9,
-    'init <= 0.85 of naive': ratio('initMs') <= 0.85,
-    'throw-to-request no worse': ratio('throwToRequestMs') <= 1,
-    'burst cost no worse': ratio('burstMsPerError') <= 1,
+    'ours: gzip <= 0.9 of naive': ratio(ours, 'gzip') <= 0.9,
+    'ours: init <= 0.85 of naive': ratio(ours, 'initMs') <= 0.85,
+    'ours: throw-to-request no worse': ratio(ours, 'throwToRequestMs') <= 1,
+    'ours: burst cost no worse': ratio(ours, 'burstMsPerError') <= 1,
+    'loader: critical-path gzip <= 0.05 of naive': ratio(loader, 'gzip') <= 0.05,
+    'loader: main thread before load <= 0.2 of naive': ratio(loader, 'initMs') <= 0.2,
   };
   console.log('targets:', targets);
   const samples = Object.fromEntries(variants.map(({ name, samples: variantSamples }) => [name, variantSamples]));

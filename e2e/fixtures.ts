@@ -6,6 +6,7 @@ import { buildPage, type PageOptions } from './page-builder';
 
 export { expect };
 export type { Event, IngestItem, PageOptions };
+export type StaticServerFixture = StaticServer;
 
 export const PREFIX = '[segment-sentry]';
 const SENTINEL = 'segment-sentry sentinel';

@@ -19,7 +19,7 @@ const CONTENT_TYPES = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** @typedef {{ body: string | Buffer, headers?: Record<string, string> }} Resource */
+/** @typedef {{ body: string | Buffer, headers?: Record<string, string>, delayMs?: number }} Resource */
 
 /** @param {{ port?: number }} [options] port 0 (the default) lets the OS pick a free one */
 export async function startStaticServer({ port = 0 } = {}) {
@@ -30,6 +30,7 @@ export async function startStaticServer({ port = 0 } = {}) {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const own = registered.get(url.pathname);
     if (own) {
+      if (own.delayMs) await new Promise((resolve) => setTimeout(resolve, own.delayMs));
       const type = CONTENT_TYPES[extname(url.pathname)] ?? 'text/html; charset=utf-8';
       response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(own.body);
       return;
@@ -60,11 +61,11 @@ export async function startStaticServer({ port = 0 } = {}) {
   return {
     origin,
     /**
-     * Serves `body` at `path` until replaced; returns its absolute URL.
-     * @param {string} path @param {string | Buffer} body @param {Record<string, string>} [headers]
+     * Serves `body` at `path` until replaced (after `delayMs`, if given); returns its absolute URL.
+     * @param {string} path @param {string | Buffer} body @param {Record<string, string>} [headers] @param {number} [delayMs]
      */
-    register(path, body, headers) {
-      registered.set(path, { body, headers });
+    register(path, body, headers, delayMs) {
+      registered.set(path, { body, headers, delayMs });
       return `${origin}${path}`;
     },
     close() {

@@ -1,5 +1,6 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
 import { attempt } from './guard';
+import type { LoaderHandoff } from './loader-handoff';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 
 /** The parts of analytics.js (or the snippet's stub, which queues the same calls) that we use. */
@@ -56,7 +57,7 @@ function sentryDestination(version: string, pageUrl: () => string, identify: (ev
  * global is not there yet, we look again at DOMContentLoaded and at load; when it never comes
  * (blocked by an ad blocker), nothing happens and Sentry works on.
  */
-export function connectAnalytics(win: Window, globalKey: string | undefined, version: string): void {
+export function connectAnalytics(win: Window, globalKey: string | undefined, version: string, handoff?: LoaderHandoff): void {
   const keyOf = () => globalKey ?? detectGlobalKey(win.document);
   const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[keyOf()];
   let connected = false;
@@ -69,25 +70,34 @@ export function connectAnalytics(win: Window, globalKey: string | undefined, ver
     setUser(Object.keys(user).length > 0 ? user : null);
   };
 
+  const destination = sentryDestination(version, () => win.location.href, setUserFrom);
+  const onReset = () =>
+    attempt('forwarding analytics.reset', () => {
+      const user = currentUserOf(analyticsNow());
+      setUserFrom({ anonymousId: user?.anonymousId });
+    });
+  // A returning visitor: analytics.js remembers the user from an earlier page without a new identify.
+  const onReady = () =>
+    attempt('reading the analytics.js user', () => {
+      const user = currentUserOf(analyticsNow());
+      if (user && !userSetOnThisPage) setUser(sentryUser(user));
+    });
+
   const connect = (): void => {
     const analytics = analyticsNow();
     if (connected || !analytics || typeof analytics.register !== 'function') return;
     connected = true;
-    analytics.register(sentryDestination(version, () => win.location.href, setUserFrom));
-    // analytics.js has no plugin hook for reset; it emits an event instead.
-    analytics.on?.('reset', () =>
-      attempt('forwarding analytics.reset', () => {
-        const user = currentUserOf(analyticsNow());
-        setUserFrom({ anonymousId: user?.anonymousId });
-      }),
-    );
-    // A returning visitor: analytics.js remembers the user from an earlier page without a new identify.
-    analytics.ready?.(() =>
-      attempt('reading the analytics.js user', () => {
-        const user = currentUserOf(analyticsNow());
-        if (user && !userSetOnThisPage) setUser(sentryUser(user));
-      }),
-    );
+    if (handoff?.analyticsConnected) {
+      // The loader's plugin is already registered (and kept what came before): it forwards to us now.
+      handoff.forward = (type, event) =>
+        type === 'reset' ? onReset() : void destination[type as 'identify' | 'track' | 'page']?.({ event: event ?? {} });
+      for (const [type, event] of handoff.analytics.splice(0)) handoff.forward(type, event);
+    } else {
+      analytics.register(destination);
+      // analytics.js has no plugin hook for reset; it emits an event instead.
+      analytics.on?.('reset', onReset);
+    }
+    analytics.ready?.(onReady);
   };
 
   attempt('connecting analytics.js', connect);

@@ -1,6 +1,7 @@
 import { captureException, captureMessage, flush, type Client } from '@sentry/core';
 import { connectAnalytics } from './analytics-bridge';
 import { attempt } from './guard';
+import type { LoaderHandoff } from './loader-handoff';
 import { log } from './log';
 import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings';
@@ -20,12 +21,14 @@ export interface GlobalApi {
 
 export interface Environment {
   version: string;
+  /** What the loader kept, when the full bundle was loaded by it. */
+  handoff?: LoaderHandoff | undefined;
   /** Where this bundle was loaded from; its frames are removed from stack traces. */
   ownScriptUrl: string | undefined;
   earlyErrors: { sendAndStop(): void };
 }
 
-export function createGlobalApi({ version, ownScriptUrl, earlyErrors }: Environment): GlobalApi {
+export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: Environment): GlobalApi {
   let client: Client | undefined;
   const pending: Array<() => void> = [];
 
@@ -44,7 +47,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors }: Environm
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
         client = startSentryClient(parsed, ownScriptUrl);
-        connectAnalytics(window, parsed.globalAnalyticsKey, version);
+        connectAnalytics(window, parsed.globalAnalyticsKey, version, handoff);
         earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;
@@ -69,6 +72,9 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors }: Environm
         whenStarted(() => captureMessage(text));
         return undefined;
       });
+    },
+    forceLoad() {
+      // Only the loader loads something; the full bundle is already here.
     },
     flush(timeoutMs) {
       return (

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-test('the npm package is the CDN file: minified IIFE, source maps, integrity, declarations and nothing else', () => {
+test('the npm package is the CDN folder: the loader, the full bundle, source maps, integrity, declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
   const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
   expect(files).toEqual(
@@ -13,6 +13,8 @@ test('the npm package is the CDN file: minified IIFE, source maps, integrity, de
       'dist/integrity.json',
       'dist/segment-sentry.js',
       'dist/segment-sentry.js.map',
+      'dist/segment-sentry.loader.min.js',
+      'dist/segment-sentry.loader.min.js.map',
       'dist/segment-sentry.min.js',
       'dist/segment-sentry.min.js.map',
       'dist/types/public-types.d.ts',

@@ -27,13 +27,18 @@ export interface SegmentSettingsDocument {
 /** `window.SegmentSentry`: what a page can call. Every method is guarded and never throws. */
 export interface SegmentSentryApi {
   readonly version: string;
-  /** Starts Sentry from settings (an object, Segment's settings document, or its JSON text). */
-  init(settings: SegmentSentrySettings | SegmentSettingsDocument | string): boolean;
+  /**
+   * Starts Sentry from settings (an object, Segment's settings document, or its JSON text): true when it
+   * started, false when it did not; undefined from the loader, which queues the call for the full bundle.
+   */
+  init(settings: SegmentSentrySettings | SegmentSettingsDocument | string): boolean | undefined;
   /** Returns the event id, or undefined when Sentry is not started yet (the call is then queued). */
   captureException(error: unknown): string | undefined;
   captureMessage(message: unknown): string | undefined;
   /** Resolves true once every queued event has been sent, false on timeout or before start. */
   flush(timeoutMs?: number): Promise<boolean>;
+  /** Loader only: loads the full bundle now instead of after the page's load event. No-op in the full bundle. */
+  forceLoad(): void;
 }
 
 declare global {

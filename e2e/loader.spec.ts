@@ -1,0 +1,174 @@
+import type { Page } from '@playwright/test';
+import { expect, test, type StaticServerFixture } from './fixtures';
+import { routeSegment, segmentSnippet } from './segment';
+
+const LOADER = '/dist/segment-sentry.loader.min.js';
+const FULL = '/dist/segment-sentry.min.js';
+
+/** Resolves once the full bundle has taken over from the loader. */
+const fullBundleRunning = (page: Page) =>
+  page.waitForFunction(() => Boolean(window.SegmentSentry) && !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
+
+/** When the full bundle's request started, and when the page's load event did (page clock, ms). */
+const timings = (page: Page) =>
+  page.evaluate((full) => {
+    const request = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith(full));
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return { requestStart: request?.startTime, loadEvent: navigation.loadEventStart };
+  }, FULL);
+
+/** An image that holds the page's load event back for a while. */
+const slowImage = (site: StaticServerFixture) => `<img src="${site.register(`/slow-${Date.now()}.gif`, '', { 'Content-Type': 'image/gif' }, 1500)}" alt="">`;
+
+test.describe('the loader', () => {
+  test('without errors, the full bundle is requested only after the load event', async ({ openPage, page, project }) => {
+    await openPage({ bundle: LOADER });
+    await fullBundleRunning(page);
+    const { requestStart, loadEvent } = await timings(page);
+    expect(requestStart).toBeGreaterThanOrEqual(loadEvent);
+    await page.evaluate(() => setTimeout(() => { throw new Error('after the full bundle'); }));
+    await project.waitForError('after the full bundle');
+  });
+
+  test('an error thrown in the first inline script arrives with its stack, and loads the full bundle at once', async ({
+    openPage,
+    page,
+    project,
+    site,
+  }) => {
+    await openPage({
+      bundle: LOADER,
+      head: `<script>function firstInline() { throw new Error('first inline error'); } firstInline();</script>`,
+      body: slowImage(site),
+    });
+    const event = await project.waitForError('first inline error');
+    const exception = event.exception?.values?.[0];
+    expect(exception?.mechanism).toMatchObject({ handled: false, type: 'auto.browser.global_handlers.onerror' });
+    expect(exception?.stacktrace?.frames?.some((frame) => frame.function === 'firstInline')).toBe(true);
+    const { requestStart, loadEvent } = await timings(page);
+    expect(requestStart).toBeLessThan(loadEvent);
+  });
+
+  test('a rejection before the full bundle runs arrives with its stack', async ({ openPage, project }) => {
+    await openPage({ bundle: LOADER, head: `<script>function rejectEarly() { return Promise.reject(new TypeError('early rejection')); } rejectEarly();</script>` });
+    const exception = (await project.waitForError('early rejection')).exception?.values?.[0];
+    expect(exception?.mechanism).toMatchObject({ handled: false, type: 'auto.browser.global_handlers.onunhandledrejection' });
+    expect(exception?.stacktrace?.frames?.some((frame) => frame.function === 'rejectEarly')).toBe(true);
+  });
+
+  test('SegmentSentry calls made to the loader are replayed in order, flush included', async ({ openPage, page, project }) => {
+    await openPage({
+      bundle: LOADER,
+      head: `<script>
+        window.SegmentSentry.captureMessage('first call');
+        window.SegmentSentry.captureException(new Error('second call'));
+        window.SegmentSentry.captureMessage('third call');
+        window.flushed = window.SegmentSentry.flush(5000);
+      </script>`,
+    });
+    expect(await page.evaluate(() => (window as unknown as { flushed: Promise<boolean> }).flushed)).toBe(true);
+    const order = ['first call', 'second call', 'third call'];
+    const events = await Promise.all(order.map((text) => project.waitForError(text)));
+    const timestamps = events.map((event) => event.timestamp ?? 0);
+    expect([...timestamps].sort((a, b) => a - b)).toEqual(timestamps);
+  });
+
+  test('forceLoad() loads the full bundle before the load event', async ({ openPage, page, site }) => {
+    await openPage({ bundle: LOADER, head: '<script>window.SegmentSentry.forceLoad();</script>', body: slowImage(site) });
+    await fullBundleRunning(page);
+    const { requestStart, loadEvent } = await timings(page);
+    expect(requestStart).toBeLessThan(loadEvent);
+  });
+
+  const EARLY_SEGMENT_CALLS = `<script>${segmentSnippet()}</script><script>
+    window.analytics.identify('early-user', { email: 'early@example.com' }, {}, function () {
+      window.identifiedBeforeFullBundle = Boolean(window.SegmentSentry._loader);
+    });
+    window.analytics.track('Early Event', { step: 1 });
+    window.analytics.page('Early Page');
+  </script>`;
+
+  for (const [title, holdFullBundle] of [
+    ['delivered by analytics.js to the loader before the full bundle runs', true],
+    ['delivered by analytics.js after the full bundle runs', false],
+  ] as const) {
+    test(`identify and track made before the full bundle runs show up as the user and breadcrumbs (${title})`, async ({
+      context,
+      openPage,
+      page,
+      project,
+    }) => {
+      await routeSegment(context);
+      if (holdFullBundle) {
+        // Hold the full bundle back until analytics.js has delivered the identify to the loader's plugin.
+        await page.route(`**${FULL}`, async (route) => {
+          await page.waitForFunction(() => (window as unknown as { identifiedBeforeFullBundle?: boolean }).identifiedBeforeFullBundle !== undefined);
+          await route.continue();
+        });
+      } else {
+        // Hold analytics.js's settings back until the full bundle runs (a fetch does not delay the load
+        // event, a script would): the identify then reaches the full bundle through the loader's plugin.
+        await page.route('https://cdn.segment.com/v1/projects/*/settings', async (route) => {
+          await fullBundleRunning(page);
+          await route.fallback();
+        });
+      }
+      await openPage({ bundle: LOADER, head: EARLY_SEGMENT_CALLS });
+      await fullBundleRunning(page);
+      await page.waitForFunction(() => (window as unknown as { identifiedBeforeFullBundle?: boolean }).identifiedBeforeFullBundle !== undefined);
+      expect(await page.evaluate(() => (window as unknown as { identifiedBeforeFullBundle?: boolean }).identifiedBeforeFullBundle)).toBe(holdFullBundle);
+      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Late Event', {}, {}, resolve)));
+      await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the handover')));
+      const event = await project.waitForError('after the handover');
+      expect(event.user).toMatchObject({ id: 'early-user', email: 'early@example.com' });
+      const crumbs = (event.breadcrumbs ?? []).filter((crumb) => crumb.category?.startsWith('segment.')).map((crumb) => crumb.message);
+      expect(crumbs).toEqual(['Early Event', 'Early Page', 'Late Event']);
+    });
+  }
+
+  test('a blocked full bundle gives one warning, no page error and no retry', async ({ openPage, page, consoleLog, pageErrors }) => {
+    let requests = 0;
+    await page.route(`**${FULL}`, (route) => {
+      requests++;
+      return route.abort('blockedbyclient');
+    });
+    await openPage({ bundle: LOADER });
+    await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js \(blocked, integrity mismatch or not found\)/);
+    await page.evaluate(() => {
+      window.SegmentSentry?.forceLoad();
+      window.SegmentSentry?.captureMessage('after the failure');
+    });
+    await page.evaluate(() => void Promise.reject(new Error('rejection after the failure')).catch(() => undefined));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(requests).toBe(1);
+    expect(consoleLog.ours()).toHaveLength(1);
+    // Firefox reports the aborted response as an integrity failure of its own; nothing of ours is uncaught.
+    expect(pageErrors.filter((message) => !/integrity attribute/.test(message))).toEqual([]);
+  });
+
+  test('a full bundle that does not match the built-in integrity hash is refused by the browser and reported once', async ({
+    openPage,
+    page,
+    consoleLog,
+  }) => {
+    await page.route(`**${FULL}`, (route) =>
+      route.fulfill({ contentType: 'text/javascript', headers: { 'Access-Control-Allow-Origin': '*' }, body: 'window.tampered = true;' }),
+    );
+    await openPage({ bundle: LOADER });
+    await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js/);
+    await page.evaluate(() => setTimeout(() => { throw new Error('after the refusal'); }));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(await page.evaluate(() => (window as unknown as { tampered?: boolean }).tampered)).toBeUndefined();
+    expect(consoleLog.ours()).toHaveLength(1);
+  });
+
+  test('the loader and the full bundle both on the page: the full bundle takes over once', async ({ openPage, page, project, consoleLog }) => {
+    await openPage({ bundle: LOADER, head: `<script src="${FULL}"></script>` });
+    await fullBundleRunning(page);
+    await page.evaluate(() => setTimeout(() => { throw new Error('both tags'); }));
+    await project.waitForError('both tags');
+    await project.expectNoEvent(page, () => false);
+    expect(project.events().filter((event) => event.exception?.values?.[0]?.value === 'both tags')).toHaveLength(1);
+    expect(consoleLog.ours()).toEqual([]);
+  });
+});
