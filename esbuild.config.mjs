@@ -1,7 +1,7 @@
 // Builds the drop-in bundle: dist/segment-sentry.js (readable) and dist/segment-sentry.min.js, each an
 // IIFE with a source map, then checks their syntax level and prints their sizes.
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
@@ -85,7 +85,6 @@ export async function build() {
   const rows = [];
   /** @type {Record<string, string>} */
   const integrity = {};
-  await rm('dist/types', { recursive: true, force: true }); // tsc writes the published declaration afresh
   /** @param {import('esbuild').BuildOptions & { outfile: string }} options */
   const buildOne = async (options) => {
     const result = await esbuild.build({ ...options, metafile: true, write: true });

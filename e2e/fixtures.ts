@@ -133,39 +133,26 @@ interface WorkerFixtures {
 let projectCounter = 0;
 let pageCounter = 0;
 
+function newProject(ingest: IngestServer): Project {
+  const id = String(++projectCounter);
+  return new Project(id, ingest.dsnFor(id), ingest);
+}
+
+/** A server started once per worker (OS-picked port) and closed when the worker ends. */
+function serveForTheWorker<S extends { close(): Promise<unknown> }>(startServer: () => Promise<S>) {
+  return async ({}, use: (server: S) => Promise<void>) => {
+    const server = await startServer();
+    await use(server);
+    await server.close();
+  };
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
-  ingest: [
-    async ({}, use) => {
-      const ingest = await startIngestServer();
-      await use(ingest);
-      await ingest.close();
-    },
-    { scope: 'worker' },
-  ],
-  site: [
-    async ({}, use) => {
-      const site = await startStaticServer();
-      await use(site);
-      await site.close();
-    },
-    { scope: 'worker' },
-  ],
-  otherSite: [
-    async ({}, use) => {
-      const otherSite = await startStaticServer();
-      await use(otherSite);
-      await otherSite.close();
-    },
-    { scope: 'worker' },
-  ],
-  project: async ({ ingest }, use) => {
-    const id = String(++projectCounter);
-    await use(new Project(id, ingest.dsnFor(id), ingest));
-  },
-  otherProject: async ({ ingest }, use) => {
-    const id = String(++projectCounter);
-    await use(new Project(id, ingest.dsnFor(id), ingest));
-  },
+  ingest: [serveForTheWorker(startIngestServer), { scope: 'worker' }],
+  site: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
+  otherSite: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
+  project: async ({ ingest }, use) => use(newProject(ingest)),
+  otherProject: async ({ ingest }, use) => use(newProject(ingest)),
   consoleLog: async ({ page }, use) => {
     const log = new ConsoleLog();
     page.on('console', (message) => log.record(message));
