@@ -6,7 +6,9 @@ import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
-import { isolateSentry } from './scripts/esbuild-isolate-sentry.mjs';
+import { isolateSentryNames } from './scripts/esbuild-isolate-sentry.mjs';
+import { sentrySource } from './scripts/esbuild-sentry-source.mjs';
+import { trimSentryFunctions } from './scripts/esbuild-trim-sentry.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -31,7 +33,7 @@ export const bundleOptions = {
     __SENTRY_DEBUG__: 'false',
     __SENTRY_TRACING__: 'false',
   },
-  plugins: [isolateSentry()],
+  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions()])],
   logLevel: 'warning',
 };
 

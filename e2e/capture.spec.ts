@@ -40,6 +40,31 @@ test.describe('capture', () => {
     }
   });
 
+  test('wrapping EventTarget.prototype covers the listeners of every event target this browser has', async ({ openPage, project }) => {
+    const page = await openPage();
+    // Why the bundle wraps only EventTarget (sentry-client.ts): no other interface here has an
+    // addEventListener of its own that a listener could be added through.
+    const ownAddEventListener = await page.evaluate(() =>
+      Object.getOwnPropertyNames(window).filter((name) => {
+        const value = (window as unknown as Record<string, unknown>)[name];
+        const prototype = typeof value === 'function' ? (value as { prototype?: object }).prototype : undefined;
+        return prototype !== undefined && Object.prototype.hasOwnProperty.call(prototype, 'addEventListener');
+      }),
+    );
+    expect(ownAddEventListener).toEqual(['EventTarget']);
+    // And a listener on a target that is not a DOM node is wrapped too.
+    await page.evaluate(() => {
+      const reader = new FileReader();
+      reader.addEventListener('load', function onReaderLoad() {
+        throw new Error('reader listener boom');
+      });
+      reader.readAsText(new Blob(['text']));
+    });
+    const exception = (await project.waitForError('reader listener boom')).exception?.values?.[0];
+    expect(exception?.mechanism?.type).toContain('addEventListener');
+    expect(exception?.stacktrace?.frames?.some((frame) => frame.function?.includes('onReaderLoad'))).toBe(true);
+  });
+
   test('breadcrumbs record clicks, console, fetch, XHR and navigation before an error', async ({ openPage, project }) => {
     const page = await openPage({ body: `<button id="press">press</button>` });
     await page.click('#press');
@@ -95,6 +120,50 @@ test.describe('capture', () => {
     await project.waitForError('session boom');
     const updated = await project.waitForItem('session', (session) => session.errors >= 1, 'session with an error');
     expect(updated.payload.sid).toBe(started.payload.sid);
+  });
+
+  test('an error thrown during start-up, before the session is due, still counts towards the one session of the page', async ({
+    openPage,
+    project,
+  }) => {
+    // The session starts when the page is first idle (page-session.ts); an earlier event starts it.
+    await openPage({ settings: { release: 'health@1.0.0' }, body: `<script>throw new Error('start-up boom');</script>` });
+    await project.waitForError('start-up boom');
+    const first = await project.waitForItem('session', () => true, 'first session update');
+    expect(first.payload).toMatchObject({ init: true, errors: 1 });
+    // Then the page is idle, and the same session is sent as it is now.
+    await project.waitForItem('session', (session) => session.init === false, 'session sent at idle');
+    expect(new Set(project.items('session').map((item) => item.payload.sid))).toEqual(new Set([first.payload.sid]));
+  });
+
+  test("the bundle's own requests bypass a fetch wrapper the page adds later, and open no iframe", async ({ openPage, project }) => {
+    // Like an APM script loaded after ours. Sentry's transport would fetch a clean copy from a hidden
+    // iframe once the page's fetch is wrapped: ours took the page's fetch during start-up.
+    const page = await openPage({
+      body: `<script>
+        window.seenByWrapper = [];
+        window.iframeAdded = false;
+        const pageFetch = window.fetch;
+        window.fetch = function countingFetch(input, init) {
+          window.seenByWrapper.push(String(input instanceof Request ? input.url : input));
+          return pageFetch.call(this, input, init);
+        };
+        new MutationObserver((records) => {
+          if (records.some((record) => [...record.addedNodes].some((node) => node.nodeName === 'IFRAME'))) window.iframeAdded = true;
+        }).observe(document, { childList: true, subtree: true });
+      </script>`,
+    });
+    await page.evaluate(() => {
+      window.SegmentSentry?.captureMessage('own request');
+      return fetch('/fixtures/template.html');
+    });
+    await project.waitForEvent((event) => event.message === 'own request', 'the message');
+    const seen = await page.evaluate(() => ({
+      urls: (window as unknown as { seenByWrapper: string[] }).seenByWrapper,
+      iframeAdded: (window as unknown as { iframeAdded: boolean }).iframeAdded,
+    }));
+    expect(seen.urls).toEqual(['/fixtures/template.html']);
+    expect(seen.iframeAdded).toBe(false);
   });
 });
 

@@ -1,7 +1,6 @@
 // @ts-check
-// An esbuild plugin that gives our copy of the Sentry SDK names of its own for the globals and
-// markers that copies of the SDK on one page otherwise share. See README, "Next to the page's own Sentry".
-import { readFile } from 'node:fs/promises';
+// Gives our copy of the Sentry SDK names of its own for the globals and markers that copies of the
+// SDK on one page otherwise share. See README, "Next to the page's own Sentry".
 
 /**
  * Shared name → our name. Each must still occur in the SDK's code; the build fails when one no
@@ -22,38 +21,19 @@ export const ISOLATED_NAMES = {
   _sentryCaptured: '_segmentSentryCaptured',
 };
 
-const SENTRY_FILES = /[\\/]node_modules[\\/]@sentry[\\/][^\\/]+[\\/]build[\\/].*\.js$/;
-
-/** @returns {import('esbuild').Plugin} */
-export function isolateSentry() {
+/** @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform} */
+export function isolateSentryNames() {
+  /** @type {Set<string>} */
+  const seen = new Set();
+  const pattern = new RegExp(`\\b(${Object.keys(ISOLATED_NAMES).join('|')})\\b`, 'g');
   return {
     name: 'isolate-sentry',
-    setup(build) {
-      /** @type {Set<string>} */
-      const seen = new Set();
-      const pattern = new RegExp(`\\b(${Object.keys(ISOLATED_NAMES).join('|')})\\b`, 'g');
-      build.onStart(() => seen.clear());
-      build.onLoad({ filter: SENTRY_FILES }, async ({ path }) => {
-        const source = await readFile(path, 'utf8');
-        const contents = source.replace(pattern, (name) => {
-          seen.add(name);
-          return ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)];
-        });
-        return { contents, loader: 'js' };
-      });
-      build.onEnd((result) => {
-        const missing = Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name));
-        if (missing.length > 0 && result.errors.length === 0) {
-          result.errors.push({
-            id: 'isolate-sentry',
-            pluginName: 'isolate-sentry',
-            text: `The Sentry SDK no longer uses ${missing.join(', ')}; revisit scripts/esbuild-isolate-sentry.mjs`,
-            location: null,
-            notes: [],
-            detail: undefined,
-          });
-        }
-      });
-    },
+    reset: () => seen.clear(),
+    apply: (_path, source) =>
+      source.replace(pattern, (name) => {
+        seen.add(name);
+        return ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)];
+      }),
+    missing: () => Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name)),
   };
 }

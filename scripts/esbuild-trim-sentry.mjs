@@ -1,0 +1,140 @@
+// @ts-check
+// Cuts Sentry SDK functions this product can never reach (span, transaction and dynamic-sampling code:
+// the bundle never starts a span) so that esbuild drops them and everything only they import.
+// The SDK's v11 Client imports that code unconditionally; tree shaking alone keeps all of it.
+import { pathToFileURL } from 'node:url';
+import { parse } from 'acorn';
+
+/**
+ * File (under node_modules/@sentry/) → function → what its body becomes.
+ * - 'unreachable': only ever called with a span or a transaction event, which this bundle never has;
+ *   the body throws, so a future SDK that does reach it fails loudly in the e2e tests.
+ * - 'inert': called for every event but a no-op returning undefined unless spans exist.
+ * - { constantFor: args }: always called with these arguments here, so its body becomes the value
+ *   the SDK's own function returns for them, computed at build time from the file being bundled.
+ * The build fails when a listed function is no longer in its file (an SDK upgrade moved it).
+ * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] }} Trim
+ * @type {Record<string, Record<string, Trim>>}
+ */
+export const TRIMMED_FUNCTIONS = {
+  // Transactions only: the client converts and filters them before sending.
+  'core/build/esm/utils/transactionEvent.js': {
+    convertTransactionEventToSpanJson: 'unreachable',
+    convertSpanJsonToTransactionEvent: 'unreachable',
+  },
+  'core/build/esm/utils/should-ignore-span.js': {
+    shouldIgnoreSpan: 'unreachable',
+    reparentChildSpans: 'unreachable',
+  },
+  'core/build/esm/tracing/spans/beforeSendSpan.js': {
+    applyBeforeSendSpanCallback: 'unreachable',
+  },
+  // Returns undefined for any event that is not a transaction.
+  'core/build/esm/tracing/spans/extractGenAiSpans.js': {
+    extractGenAiSpansFromEvent: 'inert',
+  },
+  // Warns only about beforeSendTransaction / ignoreTransactions, options this bundle never sets.
+  'core/build/esm/utils/warnAboutIgnoredTransactionOptions.js': {
+    maybeWarnAboutIgnoredTransactionOptions: 'inert',
+  },
+  // prepareEvent applies a span to the event only when one is active: never, here.
+  'core/build/esm/utils/scopeData.js': {
+    applySpanToEvent: 'unreachable',
+  },
+  // Looks the error up in a map that only span code fills.
+  'core/build/esm/utils/errorSpanAttribution.js': {
+    applyEscapedErrorSpanToEvent: 'inert',
+    recordEscapedErrorSpan: 'unreachable',
+  },
+  // The client's data-collection options: our client options never set `dataCollection`, so this
+  // always resolved the SDK's defaults, through code for options (GraphQL, gen-AI, MCP, queues) that
+  // have no meaning in a browser bundle.
+  'core/build/esm/utils/data-collection/resolveDataCollectionOptions.js': {
+    resolveDataCollectionOptions: { constantFor: [{}] },
+  },
+  // Transactions only: ignoreTransactions.
+  'core/build/esm/integrations/eventFilters.js': {
+    _isIgnoredTransaction: 'unreachable',
+  },
+  // A span hook: span code emits 'processSpan', and none is here. (preprocessEvent, kept, does events.)
+  'browser/build/npm/esm/prod/integrations/httpcontext.js': {
+    processSpan: 'unreachable',
+  },
+  // Runs only for a routeProvider option, which this bundle never sets.
+  'browser-utils/build/esm/routing.js': {
+    setRouteProvider: 'unreachable',
+  },
+  // The DSC of an error event comes from the scope (getDynamicSamplingContextFromScope, kept).
+  'core/build/esm/tracing/dynamicSamplingContext.js': {
+    getDynamicSamplingContextFromSpan: 'unreachable',
+    freezeDscOnSpan: 'unreachable',
+    spanToBaggageHeader: 'unreachable',
+  },
+};
+
+/**
+ * Every named function of a module with its body: declarations, and methods of object literals
+ * and classes (an integration's hooks are methods of the object it returns).
+ * @param {any} node
+ * @returns {Generator<{ name: string, body: { start: number, end: number } }>}
+ */
+function* functionsIn(node) {
+  if (!node || typeof node.type !== 'string') return;
+  if (node.type === 'FunctionDeclaration' && node.id) yield { name: node.id.name, body: node.body };
+  if ((node.type === 'Property' || node.type === 'MethodDefinition') && node.key?.type === 'Identifier' && node.value?.type === 'FunctionExpression') {
+    yield { name: node.key.name, body: node.value.body };
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'type' || !value || typeof value !== 'object') continue;
+    for (const child of Array.isArray(value) ? value : [value]) yield* functionsIn(child);
+  }
+}
+
+/** @param {Trim} kind @param {string} name @param {string} path */
+async function stubFor(kind, name, path) {
+  if (kind === 'inert') return '{}';
+  if (kind === 'unreachable') return `{throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+  const sdkFunction = (await import(pathToFileURL(path).href))[name];
+  if (typeof sdkFunction !== 'function') throw new Error(`trim-sentry: ${path} does not export ${name}`);
+  return `{return ${JSON.stringify(sdkFunction(...kind.constantFor))}}`;
+}
+
+const SENTRY_PACKAGE_FILE = /[\\/]node_modules[\\/]@sentry[\\/](.+)$/;
+
+/** Rewrites a Sentry SDK file's listed function bodies; other files come back unchanged.
+ * @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform} */
+export function trimSentryFunctions() {
+  /** @type {Set<string>} */
+  const trimmed = new Set();
+  return {
+    name: 'trim-sentry',
+    reset: () => trimmed.clear(),
+    /** @param {string} path @param {string} source */
+    async apply(path, source) {
+      const file = SENTRY_PACKAGE_FILE.exec(path)?.[1]?.replaceAll('\\', '/');
+      const functions = file ? TRIMMED_FUNCTIONS[file] : undefined;
+      if (!file || !functions) return source;
+      /** @type {Array<{ start: number, end: number, body: string }>} */
+      const edits = [];
+      for (const { name, body } of functionsIn(parse(source, { ecmaVersion: 'latest', sourceType: 'module' }))) {
+        const kind = functions[name];
+        if (!kind) continue;
+        const key = `${file}#${name}`;
+        if (trimmed.has(key)) throw new Error(`trim-sentry: ${key} is not the only function of that name in its file`);
+        const stub = await stubFor(kind, name, path);
+        edits.push({ start: body.start, end: body.end, body: stub });
+        trimmed.add(key);
+      }
+      let contents = source;
+      for (const { start, end, body } of edits.sort((a, b) => b.start - a.start)) {
+        contents = contents.slice(0, start) + body + contents.slice(end);
+      }
+      return contents;
+    },
+    /** Listed functions the SDK no longer has where we expect them. */
+    missing: () =>
+      Object.entries(TRIMMED_FUNCTIONS).flatMap(([file, functions]) =>
+        Object.keys(functions).filter((name) => !trimmed.has(`${file}#${name}`)).map((name) => `${file}#${name}`),
+      ),
+  };
+}
