@@ -57,6 +57,16 @@ async function buildVariants() {
   };
 }
 
+/**
+ * Each round starts with the next variant (A B C, B C A, C A B): a load runs while the browser is still
+ * tearing down the one before it, and no variant should always follow the same one.
+ * @template T @param {T[]} items @param {number} round
+ */
+function rotated(items, round) {
+  const start = round % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
+
 /** @param {number[]} values */
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -162,7 +172,7 @@ async function main() {
     for (let run = 0; run < START_UP_LOADS; run++) {
       /** @type {Record<string, number>} */
       const thisRound = {};
-      for (const { name, code, samples } of variants) {
+      for (const { name, code, samples } of rotated(variants, run)) {
         const { initMs } = await measureLoad(browser, { ingest, site }, code, `start-up-${run}`, { errors: false });
         samples.initMs.push(initMs);
         thisRound[name] = initMs;
@@ -171,7 +181,7 @@ async function main() {
       if ((run + 1) % 10 === 0 || run + 1 === START_UP_LOADS) progress(`start-up loads: ${run + 1}/${START_UP_LOADS} of each`);
     }
     for (let run = 0; run < LOADS; run++) {
-      for (const { code, samples } of variants) {
+      for (const { code, samples } of rotated(variants, run)) {
         const result = await measureLoad(browser, { ingest, site }, code, `errors-${run}`, { errors: true });
         samples.throwToRequest.push(...result.throwToRequest);
         samples.burstMsPerError.push(result.burstMsPerError);
@@ -213,7 +223,7 @@ async function main() {
     ]),
   );
   console.log(
-    `Chromium with ${CPU_THROTTLING}x CPU throttling; page loads interleaved naive, ours, loader. Bytes: the file on the\n` +
+    `Chromium with ${CPU_THROTTLING}x CPU throttling; page loads interleaved, each round in a rotated order. Bytes: the file on the\n` +
       'critical path (for the loader, the loader alone). initMs: main-thread time to evaluate and initialise, all of it\n' +
       `before the load event (for the loader, the loader's; the full bundle follows the load event), median of\n` +
       `${START_UP_LOADS} loads each. throwToRequestMs and burstMsPerError: medians over ${LOADS} more loads each, once the\n` +

@@ -12,8 +12,9 @@ import { parse } from 'acorn';
  * - 'inert': called for every event but a no-op returning undefined unless spans exist.
  * - { constantFor: args }: always called with these arguments here, so its body becomes the value
  *   the SDK's own function returns for them, computed at build time from the file being bundled.
+ * - { returns: expression }: its answer is the same in every browser we build for (see the comment).
  * The build fails when a listed function is no longer in its file (an SDK upgrade moved it).
- * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] }} Trim
+ * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] } | { returns: string }} Trim
  * @type {Record<string, Record<string, Trim>>}
  */
 export const TRIMMED_FUNCTIONS = {
@@ -51,6 +52,11 @@ export const TRIMMED_FUNCTIONS = {
   // have no meaning in a browser bundle.
   'core/build/esm/utils/data-collection/resolveDataCollectionOptions.js': {
     resolveDataCollectionOptions: { constantFor: [{}] },
+  },
+  // "Can this browser fetch?": fetch, Headers, Request and Response are in every browser we build for
+  // (Chrome 80, Firefox 74, Safari 14.1); constructing the three objects to find out cost start-up time.
+  'core/build/esm/utils/supports.js': {
+    _isFetchSupported: { returns: 'true' },
   },
   // Transactions only: ignoreTransactions.
   'core/build/esm/integrations/eventFilters.js': {
@@ -94,6 +100,7 @@ function* functionsIn(node) {
 async function stubFor(kind, name, path) {
   if (kind === 'inert') return '{}';
   if (kind === 'unreachable') return `{throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+  if ('returns' in kind) return `{return ${kind.returns}}`;
   const sdkFunction = (await import(pathToFileURL(path).href))[name];
   if (typeof sdkFunction !== 'function') throw new Error(`trim-sentry: ${path} does not export ${name}`);
   return `{return ${JSON.stringify(sdkFunction(...kind.constantFor))}}`;
