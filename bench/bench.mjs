@@ -11,9 +11,9 @@ import { CHROMIUM_ARGS, browserExecutable } from '../scripts/browsers.mjs';
 import { startIngestServer } from '../scripts/ingest-server.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 
-// Page loads per variant, interleaved A B C A B C. Start-up time varies by ±20% from one load to the
-// next on a small machine, so it gets many cheap loads; the error measurements need fewer.
-const START_UP_LOADS = Number(process.env.BENCH_START_UP_LOADS ?? 41);
+// Page loads per variant, interleaved (see rotated()). Start-up time varies by ±20% or more from one
+// load to the next on a small machine, so it gets many cheap loads; the error measurements need fewer.
+const START_UP_LOADS = Number(process.env.BENCH_START_UP_LOADS ?? 101);
 const LOADS = Number(process.env.BENCH_LOADS ?? 15);
 const THROWS_PER_LOAD = 5;
 const BURST = 1000;

@@ -1,7 +1,8 @@
 // @ts-check
 // Cuts Sentry SDK functions this product can never reach (span, transaction and dynamic-sampling code:
-// the bundle never starts a span) so that esbuild drops them and everything only they import.
-// The SDK's v11 Client imports that code unconditionally; tree shaking alone keeps all of it.
+// the bundle never starts a span) so that esbuild drops them and everything only they import; the
+// SDK's v11 Client imports that code unconditionally, so tree shaking alone keeps all of it. A few
+// functions whose answer is fixed for this bundle become that answer.
 import { pathToFileURL } from 'node:url';
 import { parse } from 'acorn';
 
