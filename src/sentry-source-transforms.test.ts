@@ -1,0 +1,74 @@
+// The build-time transforms of the Sentry SDK's files (scripts/esbuild-*-sentry.mjs): what they change,
+// what they leave, and that they report what they expected and did not find (the build then fails).
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { isolateSentryNames } from '../scripts/esbuild-isolate-sentry.mjs';
+import { trimSentryFunctions } from '../scripts/esbuild-trim-sentry.mjs';
+
+const SDK = '/project/node_modules/@sentry';
+
+test('a trimmed function keeps its signature and throws; the rest of its file is untouched', async () => {
+  const trim = trimSentryFunctions();
+  trim.reset();
+  const source = [
+    'function convertTransactionEventToSpanJson(event) { return event.contexts.trace; }',
+    'function convertSpanJsonToTransactionEvent(span) { return { type: "transaction", span }; }',
+    'function unrelated() { return 1; }',
+  ].join('\n');
+  const out = await trim.apply(`${SDK}/core/build/esm/utils/transactionEvent.js`, source);
+  expect(out).toContain(
+    'function convertTransactionEventToSpanJson(event) {throw Error("[segment-sentry] convertTransactionEventToSpanJson is not in this bundle")}',
+  );
+  expect(out).toContain('function unrelated() { return 1; }');
+  expect(out).not.toContain('contexts.trace');
+});
+
+test("an integration's hook method is trimmed, its other methods are not", async () => {
+  const trim = trimSentryFunctions();
+  trim.reset();
+  const source = `const httpContextIntegration = defineIntegration(() => ({
+    name: "HttpContext",
+    preprocessEvent(event) { event.request = {}; },
+    processSpan(span) { span.attributes = {}; },
+  }));`;
+  const out = await trim.apply(`${SDK}/browser/build/npm/esm/prod/integrations/httpcontext.js`, source);
+  expect(out).toContain('preprocessEvent(event) { event.request = {}; }');
+  expect(out).toContain('processSpan(span) {throw Error(');
+});
+
+test('what a transform expected and did not find is reported, so the build fails after an SDK upgrade', async () => {
+  const trim = trimSentryFunctions();
+  trim.reset();
+  await trim.apply(`${SDK}/core/build/esm/utils/should-ignore-span.js`, 'function shouldIgnoreSpan() { return false; }');
+  const missing = trim.missing();
+  expect(missing).toContain('core/build/esm/utils/should-ignore-span.js#reparentChildSpans');
+  expect(missing).not.toContain('core/build/esm/utils/should-ignore-span.js#shouldIgnoreSpan');
+
+  const isolate = isolateSentryNames();
+  isolate.reset();
+  expect(isolate.apply('', 'carrier.__SENTRY__ = carrier.__SENTRY__ || {};')).toBe('carrier.__SEGMENT_SENTRY__ = carrier.__SEGMENT_SENTRY__ || {};');
+  expect(isolate.missing()).toContain('__sentry_captured__');
+  expect(isolate.missing()).not.toContain('__SENTRY__');
+});
+
+test('a name listed once but defined twice in its file stops the build rather than guess', async () => {
+  const trim = trimSentryFunctions();
+  trim.reset();
+  const source = 'function applySpanToEvent() {}\nconst other = { applySpanToEvent() {} };';
+  await expect(trim.apply(`${SDK}/core/build/esm/utils/scopeData.js`, source)).rejects.toThrow(/not the only function/);
+});
+
+test("the data-collection options become exactly what the installed SDK resolves for our client's options", async () => {
+  const require = createRequire(import.meta.url);
+  const core = dirname(dirname(dirname(require.resolve('@sentry/core'))));
+  const path = join(core, 'build/esm/utils/data-collection/resolveDataCollectionOptions.js');
+  const trim = trimSentryFunctions();
+  trim.reset();
+  const out = await trim.apply(path, await readFile(path, 'utf8'));
+  const returned = /function resolveDataCollectionOptions\(options\) \{return (.*)\}/.exec(out)?.[1];
+  const { resolveDataCollectionOptions } = await import(pathToFileURL(path).href);
+  expect(JSON.parse(returned ?? 'null')).toEqual(resolveDataCollectionOptions({}));
+});
