@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { EVENT_BUDGET } from '../src/event-budget';
-import { expect, sendSentinel, test } from './fixtures';
+import { expect, sendSentinel, test, type Event, type Project } from './fixtures';
 
 /**
  * Error storms: the page stays responsive (the longest main-thread stretch is reported), the number of
@@ -50,6 +50,20 @@ function countEnvelopes(page: Page, origin: string): () => number {
 
 const report = (type: string, description: string) => test.info().annotations.push({ type, description });
 
+/**
+ * Runs a storm on the page, then a sentinel; the storm's events (those whose error starts with
+ * `label`) must stay within the event budget for the time it all took.
+ */
+async function stormWithinBudget<T>(page: Page, project: Project, label: string, storm: () => Promise<T>): Promise<{ result: T; events: Event[] }> {
+  const started = Date.now();
+  const result = await storm();
+  await sendSentinel(page);
+  const seconds = (Date.now() - started) / 1000;
+  const events = project.events().filter((event) => event.exception?.values?.[0]?.value?.startsWith(label));
+  expect(events.length).toBeLessThanOrEqual(EVENT_BUDGET.BURST + Math.ceil((seconds * 1000) / EVENT_BUDGET.REFILL_MS));
+  return { result, events };
+}
+
 for (const distinct of [false, true]) {
   test(`an error on every animation frame for 5 s (${distinct ? 'each one different' : 'always the same'}) sends a bounded number of envelopes`, async ({
     openPage,
@@ -60,14 +74,12 @@ for (const distinct of [false, true]) {
   }) => {
     const envelopes = countEnvelopes(page, ingest.origin);
     await openPage(STORM_PAGE);
-    const started = Date.now();
-    const { frames, longest } = await page.evaluate((d) => (window as unknown as StormWindow).frameStorm(5000, d), distinct);
-    await sendSentinel(page);
-    const seconds = (Date.now() - started) / 1000;
-    const storm = project.events().filter((event) => event.exception?.values?.[0]?.value?.startsWith('frame storm'));
+    const {
+      result: { frames, longest },
+      events: storm,
+    } = await stormWithinBudget(page, project, 'frame storm', () => page.evaluate((d) => (window as unknown as StormWindow).frameStorm(5000, d), distinct));
     report('frame storm', `${frames} frames thrown, ${storm.length} events, ${envelopes()} envelopes, longest frame gap ${longest.toFixed(1)} ms`);
     expect(frames).toBeGreaterThan(50);
-    expect(storm.length).toBeLessThanOrEqual(EVENT_BUDGET.BURST + Math.ceil((seconds * 1000) / EVENT_BUDGET.REFILL_MS));
     // The same error every frame is one event after Sentry's dedupe in Chromium. Firefox adds the
     // frame that scheduled each callback to its stack, so no two stacks are alike there and only the
     // budget bounds it.
@@ -87,12 +99,9 @@ test('10,000 errors thrown in one loop: one bounded task, a bounded number of en
 }) => {
   const envelopes = countEnvelopes(page, ingest.origin);
   await openPage(STORM_PAGE);
-  const started = Date.now();
-  const loopMs = await page.evaluate(() => (window as unknown as StormWindow).loopStorm(10_000, 'loop storm'));
-  await sendSentinel(page);
-  const seconds = (Date.now() - started) / 1000;
-  const storm = project.events().filter((event) => event.exception?.values?.[0]?.value?.startsWith('loop storm'));
-  expect(storm.length).toBeLessThanOrEqual(EVENT_BUDGET.BURST + Math.ceil((seconds * 1000) / EVENT_BUDGET.REFILL_MS));
+  const { result: loopMs, events: storm } = await stormWithinBudget(page, project, 'loop storm', () =>
+    page.evaluate(() => (window as unknown as StormWindow).loopStorm(10_000, 'loop storm')),
+  );
   expect(storm.length).toBeGreaterThan(0);
 
   let memory = 'not measured in Firefox (no heap API over WebDriver BiDi)';

@@ -1,5 +1,6 @@
 import type { BaseTransportOptions, Transport, TransportMakeRequestResponse } from '@sentry/core';
-import { whenIdleOrHidden } from './when-idle';
+import { whenIdleOrHidden } from '@sentry/browser-utils';
+import { attempt } from './guard';
 
 /**
  * A transport that is made on its first use, or when the page is first idle, whichever comes
@@ -11,7 +12,7 @@ export function makeLazyTransport<O extends BaseTransportOptions>(make: (options
   return (options) => {
     let transport: Transport | undefined;
     const made = (): Transport => (transport ??= make(options));
-    whenIdleOrHidden('making the transport', made);
+    whenIdleOrHidden(() => void attempt('making the transport', made));
     return {
       send: (envelope): PromiseLike<TransportMakeRequestResponse> => made().send(envelope),
       // Nothing was sent before it was made, so there is nothing to wait for.

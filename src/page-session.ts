@@ -1,5 +1,6 @@
 import { BrowserClient, captureSession, getIsolationScope, startSession } from '@sentry/browser';
-import { whenIdleOrHidden } from './when-idle';
+import { whenIdleOrHidden } from '@sentry/browser-utils';
+import { attempt } from './guard';
 
 /**
  * Release health as Sentry's browserSessionIntegration gives it (one session per page load, sent when
@@ -14,10 +15,12 @@ export class PageSessionClient extends BrowserClient {
 
   public override init(): void {
     super.init();
-    whenIdleOrHidden('sending the page session', () => {
-      this.startPageSession();
-      captureSession();
-    });
+    whenIdleOrHidden(() =>
+      attempt('sending the page session', () => {
+        this.startPageSession();
+        captureSession();
+      }),
+    );
   }
 
   public override captureException(...args: Parameters<BrowserClient['captureException']>): string {
