@@ -58,6 +58,26 @@ export function loaderOptions(fullBundleIntegrity) {
   };
 }
 
+/**
+ * The server-side tunnel (segment-sentry/tunnel, segment-sentry/tunnel/node): ES modules with everything
+ * they use bundled in, so they need nothing outside the package at run time. The handler uses only the
+ * Fetch API (any runtime); the Node adapter imports node: built-ins alone.
+ * @type {import('esbuild').BuildOptions[]}
+ */
+export const tunnelOptions = [
+  { entryPoints: ['src/tunnel/handler.ts'], outfile: 'dist/tunnel.mjs', platform: /** @type {const} */ ('neutral') },
+  { entryPoints: ['src/tunnel/node.ts'], outfile: 'dist/tunnel-node.mjs', platform: /** @type {const} */ ('node') },
+].map((options) => ({
+  ...options,
+  bundle: true,
+  format: /** @type {const} */ ('esm'),
+  target: 'es2022',
+  // Sentry's debug logging is dead here as in the bundle.
+  define: { __SENTRY_DEBUG__: 'false' },
+  legalComments: /** @type {const} */ ('none'),
+  logLevel: /** @type {const} */ ('warning'),
+}));
+
 /** @param {Uint8Array | string} code */
 export function sizes(code) {
   return {
@@ -105,6 +125,7 @@ export async function build() {
   if (!fullBundleIntegrity) throw new Error('the full bundle was not built');
   await buildOne({ ...loaderOptions(fullBundleIntegrity), outfile: 'dist/segment-sentry.loader.min.js' });
   await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
+  for (const options of tunnelOptions) await esbuild.build(options);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);
   console.table(Object.fromEntries(rows.map(({ file, ...bytes }) => [file, bytes])));
   console.log('dist/integrity.json:', integrity);

@@ -13,7 +13,7 @@ export default defineConfig({
   use: { trace: 'off' },
   projects: [
     // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser.
-    { name: 'unit', testDir: 'src', testMatch: '*.test.ts' },
+    { name: 'unit', testDir: 'src', testMatch: '**/*.test.ts' },
     {
       name: 'chromium',
       testDir: 'e2e',

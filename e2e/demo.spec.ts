@@ -31,10 +31,17 @@ function startDemo(): { child: ChildProcess; output: () => string; waitForLine: 
   return { child, output: () => output, waitForLine };
 }
 
-test('npm start serves a demo page whose events are printed in the terminal and listed on the page', async ({ page }) => {
+test('npm start serves a demo page whose events go through its tunnel, are printed in the terminal and listed on the page', async ({ page }) => {
   const demo = startDemo();
   try {
     const url = (await demo.waitForLine(/^Demo page:/)).split(/\s+/).at(-1)!;
+    const ingestOrigin = (await demo.waitForLine(/^Local ingest:/)).split(/\s+/)[2]!;
+    // A content blocker's view: nothing may reach the ingest from the page; the tunnel on the page's origin carries it all.
+    const blocked: string[] = [];
+    await page.route(`${ingestOrigin}/api/**`, (route) => {
+      blocked.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
     await page.goto(url);
     await page.click('#throw');
     await page.click('#reject');
@@ -47,6 +54,7 @@ test('npm start serves a demo page whose events are printed in the terminal and 
     for (const line of printed) {
       await expect(page.locator('#received li', { hasText: line.replace(/^ingest +/, '') })).toHaveCount(1);
     }
+    expect(blocked).toEqual([]);
   } finally {
     demo.child.kill();
   }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { build } from '../esbuild.config.mjs';
 import { startIngestServer, summarize } from './ingest-server.mjs';
+import { mountTunnel } from './mount-tunnel.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 await build();
@@ -11,11 +12,16 @@ await build();
 const ingest = await startIngestServer({ onItem: (item) => console.log(`ingest  ${summarize(item)}`) });
 const site = await startStaticServer({ port: Number(process.env.PORT ?? 0) });
 const realDsn = process.env.SENTRY_DSN;
+const dsn = realDsn ?? ingest.dsnFor(1);
+// The page sends through its own origin, as a site behind content blockers would (README, «Through content blockers»).
+const TUNNEL_PATH = '/sentry-tunnel';
+await mountTunnel(site, TUNNEL_PATH, [dsn]);
 const settings = {
-  config: realDsn ?? ingest.dsnFor(1),
+  config: dsn,
   release: 'demo@0.1.0',
   environment: 'demo',
   logger: 'segment-sentry-demo',
+  tunnel: TUNNEL_PATH,
 };
 
 const template = await readFile(new URL('../fixtures/demo.html', import.meta.url), 'utf8');
@@ -26,6 +32,7 @@ const url = site.register('/', page);
 
 console.log(`\nDemo page:   ${url}`);
 console.log(realDsn ? `Sending to:  ${realDsn} (SENTRY_DSN)` : `Local ingest: ${ingest.origin} (events are printed below)`);
+console.log(`Tunnel:      ${site.origin}${TUNNEL_PATH} (segment-sentry/tunnel, forwarding to the DSN's ingest)`);
 console.log('Press Ctrl+C to stop.\n');
 
 const stop = async () => {

@@ -20,14 +20,22 @@ const CONTENT_TYPES = {
 };
 
 /** @typedef {{ body: string | Buffer, headers?: Record<string, string>, delayMs?: number }} Resource */
+/** @typedef {(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void} Listener */
 
 /** @param {{ port?: number }} [options] port 0 (the default) lets the OS pick a free one */
 export async function startStaticServer({ port = 0 } = {}) {
   /** @type {Map<string, Resource>} */
   const registered = new Map();
+  /** @type {Map<string, Listener>} */
+  const mounted = new Map();
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const listener = mounted.get(url.pathname);
+    if (listener) {
+      listener(request, response);
+      return;
+    }
     const own = registered.get(url.pathname);
     if (own) {
       if (own.delayMs) await new Promise((resolve) => setTimeout(resolve, own.delayMs));
@@ -66,6 +74,14 @@ export async function startStaticServer({ port = 0 } = {}) {
      */
     register(path, body, headers, delayMs) {
       registered.set(path, { body, headers, delayMs });
+      return `${origin}${path}`;
+    },
+    /**
+     * Hands every request for `path` to a node:http listener (the tunnel); returns its absolute URL.
+     * @param {string} path @param {Listener} listener
+     */
+    mount(path, listener) {
+      mounted.set(path, listener);
       return `${origin}${path}`;
     },
     close() {

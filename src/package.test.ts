@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-test('the npm package is the CDN folder: the loader, the full bundle, source maps, integrity, declarations and nothing else', () => {
+test('the npm package is the CDN folder and the tunnel: the loader, the full bundle, source maps, integrity, the tunnel modules, declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
   const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
   expect(files).toEqual(
@@ -18,6 +18,10 @@ test('the npm package is the CDN folder: the loader, the full bundle, source map
       'dist/segment-sentry.min.js',
       'dist/segment-sentry.min.js.map',
       'dist/types/public-types.d.ts',
+      'dist/tunnel.mjs',
+      'dist/tunnel-node.mjs',
+      'dist/types/tunnel/handler.d.ts',
+      'dist/types/tunnel/node.d.ts',
       'package.json',
     ].sort(),
   );
@@ -33,4 +37,16 @@ test('the published declaration stands alone (imports nothing)', () => {
   expect(declaration).not.toMatch(/\bimport\b/);
   expect(declaration).toContain('interface SegmentSentryApi');
   expect(declaration).toContain('interface SegmentSentrySettings');
+});
+
+test('the tunnel modules need nothing outside the package: the handler imports nothing, the Node adapter only node: built-ins', () => {
+  const importsOf = (file: string) =>
+    [...readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8').matchAll(/^\s*import\b[^'"]*['"]([^'"]+)['"]/gm)].map((match) => match[1]);
+  expect(importsOf('tunnel.mjs')).toEqual([]);
+  expect(importsOf('tunnel-node.mjs').every((specifier) => specifier?.startsWith('node:'))).toBe(true);
+  expect(pkg.exports['./tunnel']).toEqual({ types: './dist/types/tunnel/handler.d.ts', default: './dist/tunnel.mjs' });
+  expect(pkg.exports['./tunnel/node']).toEqual({ types: './dist/types/tunnel/node.d.ts', default: './dist/tunnel-node.mjs' });
+  const declaration = readFileSync(new URL('../dist/types/tunnel/handler.d.ts', import.meta.url), 'utf8');
+  expect(declaration).toContain('createTunnelHandler');
+  expect(declaration).not.toMatch(/\bimport\b/);
 });

@@ -16,7 +16,13 @@ export interface SegmentSentrySettings {
   whitelistUrls?: string[] | null;
   includePaths?: string[] | null;
   /** Not a Segment setting: the analytics.js global when a site renamed it. */
-  globalAnalyticsKey?: string;
+  globalAnalyticsKey?: string | null;
+  /**
+   * Not a Segment setting: a first-party URL that receives the envelopes instead of Sentry's ingest (which
+   * content blockers block); an absolute http(s) URL or a path starting with `/`. Serve it with
+   * `segment-sentry/tunnel`.
+   */
+  tunnel?: string | null;
 }
 
 /** What Segment's settings API returns; its `integrations.Sentry` part is read. */

@@ -99,6 +99,9 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = initAndBind(PageSessionClient, {
     dsn: settings.dsn,
+    // Resolved against the page's own URL, not document.baseURI: a <base href> pointing at a CDN must
+    // not move a tunnel path off the site's origin.
+    tunnel: settings.tunnel && new URL(settings.tunnel, window.location.href).href,
     release: resolveRelease(settings, window),
     environment: settings.environment,
     ignoreErrors: settings.ignoreErrors,

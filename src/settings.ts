@@ -17,6 +17,8 @@ export interface Settings {
   includePaths: RegExp[];
   /** Not a Segment setting: the analytics.js global when a site renamed it (default: detected, else `analytics`). */
   globalAnalyticsKey?: string;
+  /** Not a Segment setting: where envelopes go instead of the DSN's host (an absolute http(s) URL, or a path on the page's origin). */
+  tunnel?: string;
 }
 
 export interface Problem {
@@ -37,7 +39,7 @@ const MAX_PATTERNS = 200;
 
 const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const;
 const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
-const KNOWN_KEYS = ['config', 'debug', 'includePaths', ...STRING_KEYS, ...MATCH_LIST_KEYS];
+const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', ...STRING_KEYS, ...MATCH_LIST_KEYS];
 // Keys Segment's settings API returns for this destination that no longer mean anything to the
 // Sentry SDK (maxMessageLength, level) or describe the integration itself. Pasting Segment's
 // settings must not produce warnings for them.
@@ -123,6 +125,23 @@ function parsePatternList<P>(
 }
 
 /**
+ * `tunnel`: an absolute http(s) URL, or a path starting with `/` on the page's origin. Anything else
+ * (a relative path, another protocol) would send envelopes somewhere unintended: warned about, and
+ * sending goes straight to the DSN's ingest as without the setting.
+ */
+function parseTunnel(value: unknown, problems: Problem[]): string | undefined {
+  if (isUnset(value)) return undefined;
+  try {
+    if (typeof value === 'string' && /^(\/|https?:)/i.test(value) && /^https?:$/.test(new URL(value, 'http://page.invalid').protocol)) return value;
+  } catch {
+    // not a URL at all
+  }
+  const got = typeof value === 'string' ? `"${truncate(value, 80)}"` : describeType(value);
+  problems.push({ level: 'warn', message: `tunnel must be an absolute http(s) URL or a path starting with /, got ${got}; sending straight to the DSN` });
+  return undefined;
+}
+
+/**
  * Turns whatever the page handed us (the settings element's text or the argument of
  * `SegmentSentry.init`) into validated settings plus a list of problems. Never throws.
  * `source` names the input in messages ("settings element #segment-sentry-settings").
@@ -169,6 +188,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
     parsePatternList(settingsObject, key, parseMatchPattern, problems),
   ) as [MatchPattern[], MatchPattern[], MatchPattern[]];
   const includePaths = parsePatternList(settingsObject, 'includePaths', parseRegexPattern, problems);
+  const tunnel = parseTunnel(settingsObject.tunnel, problems);
 
   const config = settingsObject.config;
   if (typeof config !== 'string' || config.trim() === '') {
@@ -189,7 +209,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   }
 
   return {
-    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, ...strings },
+    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, ...strings, ...(tunnel && { tunnel }) },
     problems,
   };
 }

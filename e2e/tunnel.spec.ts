@@ -1,0 +1,158 @@
+import type { Page } from '@playwright/test';
+import { mountTunnel } from '../scripts/mount-tunnel.mjs';
+import { expect, test, type Project, type StaticServerFixture } from './fixtures';
+
+const LOADER = '/dist/segment-sentry.loader.min.js';
+
+/** The page's requests, split into those to Sentry's ingest (blocked, as a content blocker does) and those to the tunnel. */
+async function blockIngestAndWatch(page: Page, ingestOrigin: string, tunnelUrl: string) {
+  const seen = { toIngest: [] as string[], toTunnel: [] as string[] };
+  await page.context().route(`${ingestOrigin}/**`, (route) => {
+    seen.toIngest.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  page.on('request', (request) => void (request.url() === tunnelUrl && seen.toTunnel.push(request.url())));
+  return seen;
+}
+
+/** The project's own tunnel on `server`, as a site mounts segment-sentry/tunnel/node. */
+const tunnelFor = (server: StaticServerFixture, project: Project) => mountTunnel(server, `/sentry-tunnel-${project.id}`, [project.dsn]);
+
+/** How many envelopes wait in our IndexedDB offline queue. */
+const queuedOffline = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('segment-sentry-offline');
+        open.onupgradeneeded = () => open.result.createObjectStore('queue');
+        open.onsuccess = () => {
+          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
+          request.onsuccess = () => {
+            resolve(request.result);
+            open.result.close();
+          };
+        };
+      }),
+  );
+
+/** What Sentry's client does when the page is hidden: it sends its client reports. */
+const hidePage = (page: Page) =>
+  page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+
+test.describe('through a tunnel, with Sentry\'s ingest blocked as a content blocker does', () => {
+  for (const [what, bundle] of [['the full bundle', undefined], ['the loader', LOADER]] as const) {
+    test(`${what}: errors, messages, the session and client reports arrive through a tunnel path on the page's origin`, async ({
+      openPage,
+      page,
+      site,
+      ingest,
+      project,
+      consoleLog,
+    }) => {
+      const tunnelUrl = await tunnelFor(site, project);
+      const seen = await blockIngestAndWatch(page, ingest.origin, tunnelUrl);
+      await openPage({
+        ...(bundle && { bundle }),
+        settings: { tunnel: new URL(tunnelUrl).pathname, release: 'tunnel@1.0.0', ignoreErrors: ['dropped on purpose'] },
+        body: `<script>setTimeout(() => { throw new Error('uncaught, through the tunnel'); });</script>`,
+      });
+      await project.waitForError('uncaught, through the tunnel');
+      await page.evaluate(() => window.SegmentSentry?.captureMessage('a message through the tunnel'));
+      await project.waitForError('a message through the tunnel');
+      await project.waitForItem('session', (session) => session.errors >= 1 && session.attrs?.release === 'tunnel@1.0.0', 'session');
+
+      // An ignored error is counted as dropped; the client report goes out when the page is hidden.
+      await page.evaluate(() => window.SegmentSentry?.captureException(new Error('dropped on purpose')));
+      await hidePage(page);
+      const report = await project.waitForItem('client_report', () => true, 'client report');
+      expect(report.payload.discarded_events).toContainEqual(expect.objectContaining({ reason: 'event_processor', category: 'error' }));
+
+      expect(seen.toIngest, 'requests the page sent to the blocked ingest').toEqual([]);
+      expect(seen.toTunnel.length).toBeGreaterThanOrEqual(4);
+      for (const url of seen.toTunnel) expect(url).toBe(tunnelUrl); // no sentry_key or sentry_version query
+      // Each envelope names its DSN in its header; the tunnel forwarded it to the DSN's ingest path.
+      for (const item of project.items()) {
+        expect(item.headers.dsn).toBe(project.dsn);
+        expect(new URL(item.url).search).toBe('');
+      }
+      expect(consoleLog.ours()).toEqual([]);
+    });
+  }
+
+  test('a tunnel on another origin, as an absolute URL: the tunnel answers with CORS, so rate limits are read', async ({
+    openPage,
+    page,
+    otherSite,
+    ingest,
+    project,
+  }) => {
+    const tunnelUrl = await tunnelFor(otherSite, project);
+    const seen = await blockIngestAndWatch(page, ingest.origin, tunnelUrl);
+    let answered = 0;
+    ingest.respondWith(project.id, () => (answered++ === 0 ? { status: 429, headers: { 'Retry-After': '60' } } : { status: 200 }));
+    await openPage({ settings: { tunnel: tunnelUrl } });
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('rate limited through the tunnel')));
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    await expect.poll(() => answered).toBe(1);
+    // Inside the backoff window the browser sends nothing more, so Retry-After crossed the tunnel.
+    for (let i = 0; i < 3; i++) await page.evaluate((n) => window.SegmentSentry?.captureException(new Error(`during the backoff ${n}`)), i);
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
+    expect(seen.toTunnel).toHaveLength(1);
+    expect(seen.toIngest).toEqual([]);
+    expect(project.events()).toEqual([]);
+  });
+
+  test('events queued while the tunnel was unreachable are replayed through the tunnel on the next page load', async ({
+    openPage,
+    page,
+    site,
+    ingest,
+    project,
+  }) => {
+    const tunnelUrl = await tunnelFor(site, project);
+    const seen = await blockIngestAndWatch(page, ingest.origin, tunnelUrl);
+    await openPage({ settings: { tunnel: new URL(tunnelUrl).pathname } });
+    await page.route(tunnelUrl, (route) => route.abort('internetdisconnected'));
+    for (let i = 0; i < 3; i++) await page.evaluate((n) => window.SegmentSentry?.captureException(new Error(`queued for the tunnel ${n}`)), i);
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    await expect.poll(() => queuedOffline(page)).toBe(3);
+    expect(project.events()).toEqual([]);
+    await page.unroute(tunnelUrl);
+    await page.reload();
+    for (let i = 0; i < 3; i++) await project.waitForError(`queued for the tunnel ${i}`, 30_000);
+    expect(seen.toIngest).toEqual([]);
+  });
+
+  test('a <base href> elsewhere does not move a tunnel path off the page\'s origin', async ({ openPage, page, site, otherSite, ingest, project }) => {
+    const tunnelUrl = await tunnelFor(site, project);
+    const seen = await blockIngestAndWatch(page, ingest.origin, tunnelUrl);
+    await openPage({
+      beforeBundle: `<base href="${otherSite.origin}/assets/">`,
+      bundle: `${site.origin}/dist/segment-sentry.min.js`,
+      settings: { tunnel: new URL(tunnelUrl).pathname },
+    });
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('with a base href')));
+    await project.waitForError('with a base href');
+    expect(seen.toTunnel.length).toBeGreaterThanOrEqual(1);
+  });
+
+  const invalid: Array<[string, unknown]> = [
+    ['a relative path', 'sentry-tunnel'],
+    ['a javascript: URL', 'javascript:alert(1)'],
+    ['a number', 42],
+  ];
+  for (const [what, tunnel] of invalid) {
+    test(`a tunnel that is ${what}: one warning, and events go straight to the DSN`, async ({ openPage, page, project, consoleLog }) => {
+      await openPage({ settings: { tunnel } });
+      await page.evaluate(() => window.SegmentSentry?.captureException(new Error('sent directly')));
+      const event = await project.waitForError('sent directly');
+      expect(event).toBeTruthy();
+      const direct = project.items('event')[0];
+      expect(new URL(direct!.url).searchParams.get('sentry_key')).toBe('public');
+      expect(consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] tunnel must be an absolute http\(s\) URL or a path starting with \/, got .*; sending straight to the DSN$/) }]);
+    });
+  }
+});
