@@ -4,11 +4,14 @@
 // analytics.js bridge, global API) is the same code.
 import * as Sentry from '@sentry/browser';
 import type { Client, ErrorEvent } from '@sentry/core';
+import type { ConsentGate } from '../src/consent-transport';
 import { resolveRelease } from '../src/release';
 import type { Settings } from '../src/settings';
 
-export function startSentryClient(settings: Settings): Client {
+export function startSentryClient(settings: Settings, _ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
   Sentry.init({
+    // Consent is part of the product, so the baseline waits for it too (Sentry's own fetch transport).
+    ...(consentGate && { transport: consentGate.wrap(Sentry.makeFetchTransport) }),
     dsn: settings.dsn,
     release: resolveRelease(settings, window),
     environment: settings.environment,

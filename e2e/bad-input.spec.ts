@@ -94,6 +94,13 @@ const cases: BadInput[] = [
   { name: 'a null DSN', settings: () => JSON.stringify({ config: null, release: '1' }), message: /config \(the Public DSN\) is required, it is missing/, level: 'error' },
   { name: 'a DSN that is an object', settings: () => JSON.stringify({ config: { dsn: 'x' } }), message: /is required, got an object/, level: 'error' },
   { name: 'a javascript: DSN', settings: () => JSON.stringify({ config: 'javascript:alert(1)//public@host/1' }), message: /has protocol javascript:/, level: 'error' },
+  // The one setting that stops start-up when wrong: skipping it would send without the consent it asks for.
+  ...[['a string', 'Analytics'], ['categories of numbers', { categories: [1] }]].map(([what, consentSettings]): BadInput => ({
+    name: `consentSettings that is ${what}`,
+    settings: (dsn) => ({ config: dsn, consentSettings }),
+    message: /consentSettings must be \{"categories": \["<category name>", …\]\}, as in Segment's settings; Sentry was not started, so that nothing is sent without the consent it asks for$/,
+    level: 'error',
+  })),
   {
     name: 'malformed JSON in a settings element after the script',
     settings: () => '{config:',

@@ -69,6 +69,27 @@ export async function sendSentinel(page: Page): Promise<void> {
   }, SENTINEL);
 }
 
+/** How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). */
+export const queuedOffline = (page: Page): Promise<number> =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('segment-sentry-offline');
+        open.onupgradeneeded = () => open.result.createObjectStore('queue');
+        open.onsuccess = () => {
+          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
+          request.onsuccess = () => {
+            resolve(request.result);
+            open.result.close();
+          };
+        };
+      }),
+  );
+
+/** Whether our offline queue's database exists at all (looking does not create it). */
+export const offlineDatabaseExists = (page: Page): Promise<boolean> =>
+  page.evaluate(async () => (await indexedDB.databases()).some((database) => database.name === 'segment-sentry-offline'));
+
 export function describeEvent(event: Event): string {
   if (event.message !== undefined) return event.message;
   const exception = event.exception?.values?.map((value) => `${value.type}: ${value.value}`).join(' / ');

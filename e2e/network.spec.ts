@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, queuedOffline, test } from './fixtures';
 
 const capture = (page: Page, message: string) =>
   page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
@@ -27,22 +27,6 @@ async function expectResponsive(page: Page): Promise<void> {
   expect(await page.evaluate(() => new Promise<string>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve('alive'))))) ).toBe('alive');
 }
 
-/** How many envelopes wait in our IndexedDB offline queue. */
-const queuedOffline = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const open = indexedDB.open('segment-sentry-offline');
-        open.onupgradeneeded = () => open.result.createObjectStore('queue');
-        open.onsuccess = () => {
-          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
-          request.onsuccess = () => {
-            resolve(request.result);
-            open.result.close();
-          };
-        };
-      }),
-  );
 
 test.describe('the ingest misbehaving', () => {
   test('refusing connections: no page error, the page stays responsive', async ({ openPage, page, pageErrors, consoleLog }) => {

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from '@playwright/test';
+import * as esbuild from 'esbuild';
 
 /**
  * The real Segment: the official snippet from @segment/snippet and the real analytics.js from
@@ -27,11 +29,34 @@ export interface SnippetOptions {
   globalAnalyticsKey?: string;
   /** Whether the snippet makes its first page() call. */
   page?: boolean;
+  /** Whether the snippet calls analytics.load itself (a consent wrapper calls it instead). */
+  load?: boolean;
 }
 
 /** The official snippet, rendered by Segment's own package, as a site pastes it. */
-export function segmentSnippet({ globalAnalyticsKey = 'analytics', page = false }: SnippetOptions = {}): string {
-  return snippet.min({ apiKey: WRITE_KEY, host: 'cdn.segment.com', globalAnalyticsKey, page, load: true });
+export function segmentSnippet({ globalAnalyticsKey = 'analytics', page = false, load = true }: SnippetOptions = {}): string {
+  return snippet.min({ apiKey: WRITE_KEY, host: 'cdn.segment.com', globalAnalyticsKey, page, load });
+}
+
+let consentTools: string | undefined;
+
+/**
+ * Segment's real consent wrapper (@segment/analytics-consent-tools), bundled as a site ships it:
+ * `window.SegmentConsentTools.createWrapper`.
+ */
+export async function consentToolsBundle(): Promise<string> {
+  consentTools ??= (
+    await esbuild.build({
+      stdin: { contents: "export { createWrapper } from '@segment/analytics-consent-tools';", resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'js' },
+      bundle: true,
+      format: 'iife',
+      globalName: 'SegmentConsentTools',
+      target: 'es2020',
+      write: false,
+      logLevel: 'silent',
+    })
+  ).outputFiles[0]!.text;
+  return consentTools;
 }
 
 export interface SegmentTraffic {

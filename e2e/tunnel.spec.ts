@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/mount-tunnel.mjs';
-import { expect, test, type Project, type StaticServerFixture } from './fixtures';
+import { expect, queuedOffline, test, type Project, type StaticServerFixture } from './fixtures';
 
 const LOADER = '/dist/segment-sentry.loader.min.js';
 
@@ -18,22 +18,6 @@ async function blockIngestAndWatch(page: Page, ingestOrigin: string, tunnelUrl: 
 /** The project's own tunnel on `server`, as a site mounts segment-sentry/tunnel/node. */
 const tunnelFor = (server: StaticServerFixture, project: Project) => mountTunnel(server, `/sentry-tunnel-${project.id}`, [project.dsn]);
 
-/** How many envelopes wait in our IndexedDB offline queue. */
-const queuedOffline = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const open = indexedDB.open('segment-sentry-offline');
-        open.onupgradeneeded = () => open.result.createObjectStore('queue');
-        open.onsuccess = () => {
-          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
-          request.onsuccess = () => {
-            resolve(request.result);
-            open.result.close();
-          };
-        };
-      }),
-  );
 
 /** What Sentry's client does when the page is hidden: it sends its client reports. */
 const hidePage = (page: Page) =>

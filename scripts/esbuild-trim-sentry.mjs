@@ -14,8 +14,10 @@ import { parse } from 'acorn';
  * - { constantFor: args }: always called with these arguments here, so its body becomes the value
  *   the SDK's own function returns for them, computed at build time from the file being bundled.
  * - { returns: expression }: its answer is the same in every browser we build for (see the comment).
+ * - { constant: expression }: a module-level constant (not a function) whose value this bundle never
+ *   reads; its initializer becomes the expression.
  * The build fails when a listed function is no longer in its file (an SDK upgrade moved it).
- * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] } | { returns: string }} Trim
+ * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] } | { returns: string } | { constant: string }} Trim
  * @type {Record<string, Record<string, Trim>>}
  */
 export const TRIMMED_FUNCTIONS = {
@@ -67,6 +69,11 @@ export const TRIMMED_FUNCTIONS = {
   'browser/build/npm/esm/prod/integrations/httpcontext.js': {
     processSpan: 'unreachable',
   },
+  // The ~30 DOM interfaces browserApiErrors wraps by default (a 440-character string): we always pass
+  // eventTarget: ['EventTarget'] (src/sentry-client.ts), so the default is never read.
+  'browser/build/npm/esm/prod/integrations/browserapierrors.js': {
+    DEFAULT_EVENT_TARGET: { constant: '[]' },
+  },
   // Runs only for a routeProvider option, which this bundle never sets.
   'browser-utils/build/esm/routing.js': {
     setRouteProvider: 'unreachable',
@@ -88,6 +95,8 @@ export const TRIMMED_FUNCTIONS = {
 function* functionsIn(node) {
   if (!node || typeof node.type !== 'string') return;
   if (node.type === 'FunctionDeclaration' && node.id) yield { name: node.id.name, body: node.body };
+  // A constant's initializer stands where a function's body would.
+  if (node.type === 'VariableDeclarator' && node.id?.type === 'Identifier' && node.init) yield { name: node.id.name, body: node.init };
   if ((node.type === 'Property' || node.type === 'MethodDefinition') && node.key?.type === 'Identifier' && node.value?.type === 'FunctionExpression') {
     yield { name: node.key.name, body: node.value.body };
   }
@@ -102,6 +111,7 @@ async function stubFor(kind, name, path) {
   if (kind === 'inert') return '{}';
   if (kind === 'unreachable') return `{throw Error("[segment-sentry] ${name} is not in this bundle")}`;
   if ('returns' in kind) return `{return ${kind.returns}}`;
+  if ('constant' in kind) return kind.constant;
   const sdkFunction = (await import(pathToFileURL(path).href))[name];
   if (typeof sdkFunction !== 'function') throw new Error(`trim-sentry: ${path} does not export ${name}`);
   return `{return ${JSON.stringify(sdkFunction(...kind.constantFor))}}`;

@@ -1,4 +1,5 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
+import { categoryPreferencesOf, type CategoryPreferences } from './consent';
 import { attempt } from './guard';
 import type { LoaderHandoff } from './loader-handoff';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
@@ -12,7 +13,7 @@ interface AnalyticsLike {
 }
 
 interface SegmentContext {
-  event: SegmentEvent;
+  event: SegmentEvent & { context?: { consent?: { categoryPreferences?: unknown } } };
 }
 
 const DEFAULT_GLOBAL_KEY = 'analytics';
@@ -33,9 +34,14 @@ function currentUserOf(analytics: AnalyticsLike | undefined): SegmentEvent | und
  * (`integrations: {Sentry: false}`, `{All: false}`) to it, as to Segment's own destinations, and
  * hands it every call with the user already resolved.
  */
-function sentryDestination(version: string, pageUrl: () => string, identify: (event: SegmentEvent) => void) {
+function sentryDestination(version: string, pageUrl: () => string, identify: (event: SegmentEvent) => void, onConsent: (preferences: CategoryPreferences) => void) {
   const forward = (what: string, handle: (event: SegmentEvent) => void) => (ctx: SegmentContext) => {
-    attempt(`forwarding analytics.${what}`, () => handle(ctx.event));
+    attempt(`forwarding analytics.${what}`, () => {
+      // Segment's consent tools stamp the visitor's preferences on every call: they apply from this call on.
+      const stamped = categoryPreferencesOf(ctx.event.context?.consent?.categoryPreferences);
+      if (stamped) onConsent(stamped);
+      handle(ctx.event);
+    });
     return ctx;
   };
   return {
@@ -57,7 +63,13 @@ function sentryDestination(version: string, pageUrl: () => string, identify: (ev
  * global is not there yet, we look again at DOMContentLoaded and at load; when it never comes
  * (blocked by an ad blocker), nothing happens and Sentry works on.
  */
-export function connectAnalytics(win: Window, globalKey: string | undefined, version: string, handoff?: LoaderHandoff): void {
+export function connectAnalytics(
+  win: Window,
+  globalKey: string | undefined,
+  version: string,
+  handoff: LoaderHandoff | undefined,
+  onConsent: (preferences: CategoryPreferences) => void,
+): void {
   const keyOf = () => globalKey ?? detectGlobalKey(win.document);
   const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[keyOf()];
   let connected = false;
@@ -70,7 +82,7 @@ export function connectAnalytics(win: Window, globalKey: string | undefined, ver
     setUser(Object.keys(user).length > 0 ? user : null);
   };
 
-  const destination = sentryDestination(version, () => win.location.href, setUserFrom);
+  const destination = sentryDestination(version, () => win.location.href, setUserFrom, onConsent);
   const onReset = () =>
     attempt('forwarding analytics.reset', () => {
       const user = currentUserOf(analyticsNow());

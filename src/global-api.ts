@@ -1,5 +1,7 @@
-import { captureException, captureMessage, flush, type Client } from '@sentry/core';
+import { captureException, captureMessage, flush, setUser, type Client } from '@sentry/core';
 import { connectAnalytics } from './analytics-bridge';
+import { categoryPreferencesOf, type CategoryPreferences } from './consent';
+import { createConsentGate, type ConsentGate } from './consent-transport';
 import { attempt } from './guard';
 import type { LoaderHandoff } from './loader-handoff';
 import { log } from './log';
@@ -31,6 +33,14 @@ export interface Environment {
 export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: Environment): GlobalApi {
   let client: Client | undefined;
   const pending: Array<() => void> = [];
+  // The latest consent preferences (setConsent, or analytics.js calls), kept from before start-up too.
+  let preferences: CategoryPreferences | undefined;
+  let consentGate: ConsentGate | undefined;
+
+  function applyConsent(given: CategoryPreferences): void {
+    preferences = given;
+    consentGate?.update(given);
+  }
 
   function whenStarted(call: () => void): void {
     if (pending.length < MAX_PENDING_CALLS) pending.push(call);
@@ -46,8 +56,12 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
         const { settings: parsed, problems } = parseSettings(settings, source);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
-        client = startSentryClient(parsed, ownScriptUrl);
-        connectAnalytics(window, parsed.globalAnalyticsKey, version, handoff);
+        if (parsed.consentCategories.length > 0) {
+          consentGate = createConsentGate(parsed.consentCategories, preferences, () => setUser(null));
+        }
+        client = startSentryClient(parsed, ownScriptUrl, consentGate);
+        // Consent stamped on analytics.js calls (Segment's consent tools) counts like setConsent.
+        connectAnalytics(window, parsed.globalAnalyticsKey, version, handoff, applyConsent);
         earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;
@@ -71,6 +85,13 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
         if (client) return captureMessage(text);
         whenStarted(() => captureMessage(text));
         return undefined;
+      });
+    },
+    setConsent(categoryPreferences) {
+      attempt('SegmentSentry.setConsent', () => {
+        const given = categoryPreferencesOf(categoryPreferences);
+        if (given) applyConsent(given);
+        else log.warn('setConsent takes {"<category>": true | false, …}; ignored');
       });
     },
     forceLoad() {

@@ -62,6 +62,7 @@ const MAX_KEPT = 100;
     init: queue('init'),
     captureException: queue('captureException'),
     captureMessage: queue('captureMessage'),
+    setConsent: queue('setConsent'),
     flush: (...args: unknown[]) => new Promise<boolean>((settle) => keep(handoff.calls, ['flush', args, settle as (value: unknown) => void])),
     forceLoad: load,
     _loader: handoff,

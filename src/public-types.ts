@@ -23,6 +23,11 @@ export interface SegmentSentrySettings {
    * `segment-sentry/tunnel`.
    */
   tunnel?: string | null;
+  /**
+   * Segment's consent settings for this destination: Sentry sends nothing until every listed category is
+   * granted (through setConsent or Segment's consent tools). Absent, null or no categories: no consent needed.
+   */
+  consentSettings?: { categories?: string[] | null } | null;
 }
 
 /** What Segment's settings API returns; its `integrations.Sentry` part is read. */
@@ -43,6 +48,11 @@ export interface SegmentSentryApi {
   captureMessage(message: unknown): string | undefined;
   /** Resolves true once every queued event has been sent, false on timeout or before start. */
   flush(timeoutMs?: number): Promise<boolean>;
+  /**
+   * The visitor's consent, in Segment's shape (`{"<category>": true | false}`); the latest call wins. Only matters
+   * when the settings carry consentSettings.categories; a listed category missing here counts as not granted.
+   */
+  setConsent(categoryPreferences: Record<string, boolean>): void;
   /** Loader only: loads the full bundle now instead of after the page's load event. No-op in the full bundle. */
   forceLoad(): void;
 }

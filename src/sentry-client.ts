@@ -22,6 +22,7 @@ import {
   type Integration,
 } from '@sentry/core';
 import { getNativeImplementation } from '@sentry/browser-utils';
+import type { ConsentGate } from './consent-transport';
 import { makeDebugTransport } from './debug-transport';
 import { eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
@@ -75,8 +76,9 @@ type ClientTransportOptions = BrowserOptions['transportOptions'];
 // The client's options type only knows the fetch transport's options; the offline transport reads
 // these from the same object. At most 30 envelopes wait in IndexedDB; when it is full, newer ones
 // are dropped. (@sentry/browser exports neither options type, so both come from signatures.)
+const OFFLINE_DB_NAME = 'segment-sentry-offline';
 const OFFLINE_OPTIONS = {
-  dbName: 'segment-sentry-offline',
+  dbName: OFFLINE_DB_NAME,
   maxQueueSize: 30,
   flushAtStartup: true,
 } satisfies Partial<OfflineTransportOptions> as ClientTransportOptions;
@@ -94,7 +96,8 @@ function makeSendingTransport(): ReturnType<typeof makeLazyTransport<OfflineTran
   return makeLazyTransport(makeBrowserOfflineTransport((options) => makeFetchTransport(options, nativeFetch)));
 }
 
-export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined): Client {
+export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
+  const transport = settings.debug ? makeDebugTransport : makeSendingTransport();
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = initAndBind(PageSessionClient, {
@@ -109,7 +112,7 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     allowUrls: settings.whitelistUrls,
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
-    transport: settings.debug ? makeDebugTransport : makeSendingTransport(),
+    transport: consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport,
     transportOptions: OFFLINE_OPTIONS,
   });
   client.addEventProcessor(applyEventFields(settings));

@@ -39,6 +39,15 @@ test("an integration's hook method is trimmed, its other methods are not", async
   expect(out).toContain('processSpan(span) {throw Error(');
 });
 
+test('a listed module-level constant gets the given value; its neighbours are untouched', async () => {
+  const trim = trimSentryFunctions();
+  trim.reset();
+  const source = 'const DEFAULT_EVENT_TARGET = "EventTarget,Window,Node".split(",");\nconst INTEGRATION_NAME = "BrowserApiErrors";';
+  const out = await trim.apply(`${SDK}/browser/build/npm/esm/prod/integrations/browserapierrors.js`, source);
+  expect(out).toContain('const DEFAULT_EVENT_TARGET = [];');
+  expect(out).toContain('const INTEGRATION_NAME = "BrowserApiErrors";');
+});
+
 test('what a transform expected and did not find is reported, so the build fails after an SDK upgrade', async () => {
   const trim = trimSentryFunctions();
   trim.reset();

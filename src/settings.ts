@@ -19,6 +19,8 @@ export interface Settings {
   globalAnalyticsKey?: string;
   /** Not a Segment setting: where envelopes go instead of the DSN's host (an absolute http(s) URL, or a path on the page's origin). */
   tunnel?: string;
+  /** Segment's consentSettings.categories: every one must be granted before anything is sent; empty: no consent needed. */
+  consentCategories: string[];
 }
 
 export interface Problem {
@@ -39,7 +41,7 @@ const MAX_PATTERNS = 200;
 
 const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const;
 const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
-const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', ...STRING_KEYS, ...MATCH_LIST_KEYS];
+const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS];
 // Keys Segment's settings API returns for this destination that no longer mean anything to the
 // Sentry SDK (maxMessageLength, level) or describe the integration itself. Pasting Segment's
 // settings must not produce warnings for them.
@@ -142,6 +144,21 @@ function parseTunnel(value: unknown, problems: Problem[]): string | undefined {
 }
 
 /**
+ * `consentSettings` as Segment's settings document carries it per destination: `{categories: [...]}`.
+ * The one setting that is not skipped when it is wrong: skipping it would send without the consent it
+ * asks for, so a malformed value stops start-up instead.
+ */
+function parseConsentCategories(value: unknown): string[] | { problem: string } {
+  if (isUnset(value)) return [];
+  const categories = isRecord(value) ? value.categories : undefined;
+  if (isRecord(value) && isUnset(categories)) return [];
+  if (Array.isArray(categories) && categories.every((category) => typeof category === 'string' && category !== '')) return categories;
+  return {
+    problem: `consentSettings must be {"categories": ["<category name>", …]}, as in Segment's settings; Sentry was not started, so that nothing is sent without the consent it asks for`,
+  };
+}
+
+/**
  * Turns whatever the page handed us (the settings element's text or the argument of
  * `SegmentSentry.init`) into validated settings plus a list of problems. Never throws.
  * `source` names the input in messages ("settings element #segment-sentry-settings").
@@ -189,6 +206,11 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   ) as [MatchPattern[], MatchPattern[], MatchPattern[]];
   const includePaths = parsePatternList(settingsObject, 'includePaths', parseRegexPattern, problems);
   const tunnel = parseTunnel(settingsObject.tunnel, problems);
+  const consentCategories = parseConsentCategories(settingsObject.consentSettings);
+  if (!Array.isArray(consentCategories)) {
+    problems.unshift({ level: 'error', message: consentCategories.problem });
+    return { problems };
+  }
 
   const config = settingsObject.config;
   if (typeof config !== 'string' || config.trim() === '') {
@@ -209,7 +231,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   }
 
   return {
-    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, ...strings, ...(tunnel && { tunnel }) },
+    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, consentCategories, ...strings, ...(tunnel && { tunnel }) },
     problems,
   };
 }

@@ -1,0 +1,236 @@
+import type { Page } from '@playwright/test';
+import { describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
+import { consentToolsBundle, routeSegment, segmentSnippet, WRITE_KEY } from './segment';
+
+const CONSENT = { consentSettings: { categories: ['Analytics'] } };
+const LOADER = '/dist/segment-sentry.loader.min.js';
+
+const setConsent = (page: Page, preferences: Record<string, boolean>) =>
+  page.evaluate((given) => window.SegmentSentry?.setConsent(given), preferences);
+
+const capture = (page: Page, message: string) => page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
+
+/** Calls analytics.identify and resolves once analytics.js delivered it. */
+const identify = (page: Page, userId: string, traits: Record<string, unknown>) =>
+  page.evaluate(([id, given]) => new Promise<void>((resolve) => window.analytics.identify(id, given, () => resolve())), [userId, traits] as const);
+
+/**
+ * A bounded wait where nothing may arrive: flush resolves once the client has processed every event and
+ * the transport has settled every request it made, so whatever was sent has reached the ingest by then.
+ */
+async function settleWithNothingSent(page: Page, project: Project): Promise<void> {
+  await page.evaluate(() => window.SegmentSentry?.flush(3000));
+  expect(project.items().map((item) => `${item.type}: ${item.type === 'event' ? describeEvent(item.payload) : ''}`)).toEqual([]);
+}
+
+/** Events mentioning `text` that reached the ingest. */
+const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
+
+test.describe('consent: Sentry waits for the visitor\'s yes', () => {
+  test.beforeEach(async ({ context }) => {
+    await routeSegment(context);
+  });
+
+  test('unknown: nothing reaches the ingest and nothing is written to IndexedDB; on a grant what was kept arrives with the user and breadcrumbs it had, then the session', async ({
+    openPage,
+    page,
+    project,
+  }) => {
+    // Segment's settings document form, as pasted from its settings API.
+    await openPage({
+      // (A release, or Sentry discards the session.)
+      settings: JSON.stringify({ integrations: { Sentry: { config: project.dsn, release: 'consent@1.0.0', ...CONSENT } } }),
+      beforeBundle: `<script>${segmentSnippet()}</script>`,
+    });
+    await identify(page, 'user-before', { email: 'before@example.com' });
+    await page.evaluate(() => console.log('a breadcrumb before the error'));
+    await page.evaluate(() => setTimeout(() => { throw new Error('uncaught before consent'); }));
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('message before consent'));
+    await identify(page, 'user-after', { email: 'after@example.com' });
+    await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 })).catch(() => undefined));
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(3000)), 'kept events are waiting').toBe(false);
+    expect(project.items()).toEqual([]);
+    expect(await offlineDatabaseExists(page)).toBe(false);
+
+    await setConsent(page, { Analytics: true, Advertising: false });
+    const error = await project.waitForError('uncaught before consent');
+    expect(error.user?.id).toBe('user-before');
+    expect(error.breadcrumbs?.map((crumb) => crumb.message)).toContain('a breadcrumb before the error');
+    expect((await project.waitForError('message before consent')).user?.id).toBe('user-before');
+    // The page's one session: started (init) while waiting, and the error counted in it.
+    const started = await project.waitForItem('session', (payload) => payload.init === true, 'the page session');
+    const counted = await project.waitForItem('session', (payload) => payload.errors >= 1, 'the session with the error');
+    expect(counted.payload.sid).toBe(started.payload.sid);
+    // From now on, as usual.
+    await capture(page, 'after the grant');
+    expect((await project.waitForError('after the grant')).user?.id).toBe('user-after');
+  });
+
+  test('unknown keeps at most 30 errors and messages', async ({ openPage, page, project }) => {
+    await openPage({ settings: CONSENT });
+    for (let i = 0; i < 40; i++) await capture(page, `kept ${i}`);
+    await setConsent(page, { Analytics: true });
+    await project.waitForError('kept 29');
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    expect(arrived(project, 'kept ')).toHaveLength(30);
+    expect(arrived(project, 'kept 30')).toEqual([]);
+  });
+
+  const denials: Array<[string, Record<string, boolean>]> = [
+    ['the category false', { Analytics: false, Functional: true }],
+    ['the category missing from the preferences', { Functional: true }],
+  ];
+  for (const [what, preferences] of denials) {
+    test(`denied (${what}): nothing is sent or kept, and what was kept is dropped`, async ({ openPage, page, project }) => {
+      await openPage({ settings: CONSENT });
+      await capture(page, 'kept, then dropped');
+      await setConsent(page, preferences);
+      await capture(page, 'while denied');
+      await settleWithNothingSent(page, project);
+      expect(await offlineDatabaseExists(page)).toBe(false);
+      // A later grant sends what comes after it, and nothing from before.
+      await setConsent(page, { Analytics: true });
+      await capture(page, 'after a later grant');
+      await project.waitForError('after a later grant');
+      await page.evaluate(() => window.SegmentSentry?.flush(5000));
+      expect(arrived(project, 'kept, then dropped')).toEqual([]);
+      expect(arrived(project, 'while denied')).toEqual([]);
+    });
+  }
+
+  test('revoked after a grant: nothing is sent from that call on, the offline queue is emptied and the user cleared', async ({
+    openPage,
+    page,
+    ingest,
+    project,
+  }) => {
+    await openPage({
+      settings: CONSENT,
+      beforeBundle: `<script>${segmentSnippet()}</script>`,
+      head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
+    });
+    await identify(page, 'user-1', { email: 'ada@example.com' });
+    await capture(page, 'while granted');
+    expect((await project.waitForError('while granted')).user?.id).toBe('user-1');
+
+    await page.route(`${ingest.origin}/**`, (route) => route.abort('internetdisconnected'));
+    await capture(page, 'queued offline');
+    await expect.poll(() => queuedOffline(page)).toBe(1);
+    await page.unroute(`${ingest.origin}/**`);
+
+    await setConsent(page, { Analytics: false });
+    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await capture(page, 'after the revocation');
+    await page.evaluate(() => window.SegmentSentry?.flush(3000));
+
+    await setConsent(page, { Analytics: true });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again'));
+    const sentinel = await project.waitForError('granted again');
+    expect(sentinel.user ?? {}).toEqual({});
+    expect(arrived(project, 'after the revocation')).toEqual([]);
+    expect(arrived(project, 'queued offline')).toEqual([]);
+  });
+
+  test('setConsent with something that is not preferences: one warning, and the state stays', async ({ openPage, page, project, consoleLog }) => {
+    await openPage({ settings: CONSENT });
+    await page.evaluate(() => (window.SegmentSentry as unknown as { setConsent(value: unknown): void }).setConsent('yes'));
+    await capture(page, 'still kept');
+    expect(project.items()).toEqual([]);
+    expect(consoleLog.ours()).toEqual([{ type: 'warning', text: '[segment-sentry] setConsent takes {"<category>": true | false, …}; ignored' }]);
+    await setConsent(page, { Analytics: true });
+    await project.waitForError('still kept');
+  });
+
+  test('the loader keeps setConsent calls like the others', async ({ openPage, project }) => {
+    await openPage({
+      bundle: LOADER,
+      settings: CONSENT,
+      head: `<script>
+        setTimeout(function () { throw new Error('thrown before the full bundle'); });
+        setTimeout(function () { window.SegmentSentry.setConsent({ Analytics: true }); }, 10);
+      </script>`,
+    });
+    await project.waitForError('thrown before the full bundle');
+  });
+
+  test('no categories in the settings: no consent needed, as before', async ({ openPage, page, project }) => {
+    await openPage({ settings: { consentSettings: { categories: [] } } });
+    await capture(page, 'no consent needed');
+    await project.waitForError('no consent needed');
+  });
+});
+
+/**
+ * Segment's own consent management: the real @segment/analytics-consent-tools wrapper around the
+ * real analytics.js, with a stub consent manager (what OneTrust's wrapper does, in a few lines).
+ */
+async function consentManagedPage(consentModel: 'opt-in' | 'opt-out', initial: Record<string, boolean> | null): Promise<string> {
+  return `
+    <script>
+      window.cmp = {
+        preferences: ${JSON.stringify(initial)},
+        listeners: [],
+        decide(preferences) { this.preferences = preferences; this.listeners.forEach((listener) => listener(preferences)); },
+      };
+    </script>
+    <script>${await consentToolsBundle()}</script>
+    <script>${segmentSnippet({ load: false })}</script>
+    <script>
+      SegmentConsentTools.createWrapper({
+        shouldLoadSegment: (ctx) => new Promise((resolve) => {
+          let loaded = false;
+          const load = () => {
+            if (!loaded) resolve(ctx.load({ consentModel: '${consentModel}' }));
+            loaded = true;
+          };
+          if (window.cmp.preferences) load(); else window.cmp.listeners.push(load);
+        }),
+        getCategories: () => window.cmp.preferences || {},
+        registerOnConsentChanged: (onChange) => window.cmp.listeners.push(onChange),
+      })(window.analytics);
+      window.analytics.load('${WRITE_KEY}');
+    </script>`;
+}
+
+const decide = (page: Page, preferences: Record<string, boolean>) =>
+  page.evaluate((given) => (window as unknown as { cmp: { decide(p: Record<string, boolean>): void } }).cmp.decide(given), preferences);
+
+test.describe("consent from Segment's consent tools (context.consent.categoryPreferences)", () => {
+  test.beforeEach(async ({ context }) => {
+    await routeSegment(context);
+  });
+
+  test('opt-in: errors wait until the visitor opts in, and stop when they opt out', async ({ openPage, page, project }) => {
+    await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-in', null) });
+    await page.evaluate(() => setTimeout(() => { throw new Error('before the visitor decided'); }));
+    await settleWithNothingSent(page, project);
+
+    // The consent change reaches analytics.js as a track call stamped with the preferences, and our plugin with it.
+    await decide(page, { Analytics: true });
+    await project.waitForError('before the visitor decided');
+
+    await decide(page, { Analytics: false });
+    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('after opting out', {}, () => resolve())));
+    await capture(page, 'after opting out');
+    await page.evaluate(() => window.SegmentSentry?.flush(3000));
+    expect(arrived(project, 'after opting out')).toEqual([]);
+  });
+
+  test('opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment\'s blocking middleware never sees our plugin', async ({
+    openPage,
+    page,
+    project,
+  }) => {
+    await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-out', { Analytics: true }) });
+    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Viewed Page', {}, () => resolve())));
+    await capture(page, 'while the visitor agrees');
+    await project.waitForError('while the visitor agrees');
+
+    await decide(page, { Analytics: false });
+    // The consent tools send the change as a track call; once analytics.js delivered a later call, ours saw it too.
+    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('after opting out', {}, () => resolve())));
+    await capture(page, 'after opting out');
+    await page.evaluate(() => window.SegmentSentry?.flush(3000));
+    expect(arrived(project, 'after opting out')).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import type { Envelope, Transport, TransportMakeRequestResponse } from '@sentry/core';
+import { consentState, type CategoryPreferences, type ConsentState } from './consent';
+
+// As many errors and messages as the loader and early-errors keep: enough to explain what happened
+// before the visitor answered, bounded so a page that never asks cannot grow it.
+export const MAX_KEPT_UNTIL_CONSENT = 30;
+
+export interface ConsentGate {
+  /** The visitor's latest preferences; the state follows from them (consent.ts). */
+  update(preferences: CategoryPreferences): void;
+  /**
+   * Wraps a transport factory: its transport is made only once consent is granted. `offlineDbName` names
+   * the IndexedDB database of its offline queue, emptied when consent is denied.
+   */
+  wrap<O>(make: (options: O) => Transport, offlineDbName?: string): (options: O) => Transport;
+}
+
+/** Empties the offline queue if the database exists; never creates it (nothing may be written without consent). */
+function emptyOfflineQueue(dbName: string): void {
+  const open = indexedDB.open(dbName);
+  // The database did not exist: abort its creation.
+  open.onupgradeneeded = () => open.transaction?.abort();
+  open.onsuccess = () => {
+    const db = open.result;
+    if (db.objectStoreNames.contains('queue')) db.transaction('queue', 'readwrite').objectStore('queue').clear();
+    db.close();
+  };
+  open.onerror = (event) => event.preventDefault();
+}
+
+/**
+ * Sentry waits for consent (README, «Consent»). Every envelope goes through here. Unknown: nothing is
+ * sent and the real transport (fetch, the IndexedDB queue) is not even made; up to 30 events, the
+ * page's first and latest session are kept, client reports are not. Granted: what was kept is sent
+ * in order, then everything as usual. Denied or revoked: nothing is sent or kept, the offline queue
+ * is emptied and the user cleared.
+ */
+export function createConsentGate(
+  required: readonly string[],
+  initial: CategoryPreferences | undefined,
+  /** Consent was denied (or revoked): what the page holds about the visitor goes (the Sentry user). */
+  onDenied: () => void,
+): ConsentGate {
+  let state: ConsentState = consentState(required, initial);
+  let keptEvents: Envelope[] = [];
+  let firstSession: Envelope | undefined;
+  let latestSession: Envelope | undefined;
+  let made: Transport | undefined;
+  let make: (() => Transport) | undefined;
+  let offlineDb: string | undefined;
+  const transport = () => (made ??= (make as () => Transport)());
+
+  const dropKept = () => {
+    keptEvents = [];
+    firstSession = latestSession = undefined;
+  };
+  const deny = () => {
+    dropKept();
+    if (offlineDb) emptyOfflineQueue(offlineDb);
+    onDenied();
+  };
+  const keep = (envelope: Envelope) => {
+    const type = envelope[1][0]?.[0].type;
+    if (type === 'event' && keptEvents.length < MAX_KEPT_UNTIL_CONSENT) keptEvents.push(envelope);
+    else if (type === 'session') firstSession ? (latestSession = envelope) : (firstSession = envelope);
+  };
+
+  return {
+    update(preferences) {
+      const before = state;
+      state = consentState(required, preferences);
+      if (state === before) return;
+      if (state === 'denied') return deny();
+      const held = [firstSession, ...keptEvents, latestSession];
+      dropKept();
+      for (const envelope of held) if (envelope && make) void transport().send(envelope);
+    },
+    wrap: (factory, offlineDbName) => (options) => {
+      make = () => factory(options);
+      offlineDb = offlineDbName;
+      if (state === 'denied') deny();
+      return {
+        send(envelope): PromiseLike<TransportMakeRequestResponse> {
+          if (state === 'granted') return transport().send(envelope);
+          if (state === 'unknown') keep(envelope);
+          return Promise.resolve({});
+        },
+        // true once nothing waits: what is kept for consent counts as waiting.
+        flush: (timeout) => (made ? made.flush(timeout) : Promise.resolve(state !== 'unknown' || !(firstSession || keptEvents.length))),
+      };
+    },
+  };
+}
