@@ -1,61 +1,64 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import { startDemo } from '../scripts/demo-process.mjs';
 import { expect, test } from './fixtures';
 
-/** Runs `npm start`'s script and collects what it prints. */
-function startDemo(): { child: ChildProcess; output: () => string; waitForLine: (pattern: RegExp) => Promise<string> } {
-  const child = spawn(process.execPath, ['scripts/demo.mjs'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const waitForLine = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const line = output.split('\n').find((candidate) => pattern.test(candidate));
-        if (!line) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        resolve(line);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        reject(new Error(`demo printed no line matching ${pattern}; it printed:\n${output}`));
-      }, 20_000);
-      listeners.add(check);
-      check();
-    });
-  return { child, output: () => output, waitForLine };
+/** Clicks a button that makes an analytics.js call and waits until Segment's (local) API received it. */
+async function segmentCall(page: Page, demo: ReturnType<typeof startDemo>, button: string, line: RegExp): Promise<void> {
+  await page.click(button);
+  await demo.waitForLine(line);
 }
 
-test('npm start serves a demo page whose events go through its tunnel, are printed in the terminal and listed on the page', async ({ page }) => {
-  const demo = startDemo();
-  try {
-    const url = (await demo.waitForLine(/^Demo page:/)).split(/\s+/).at(-1)!;
-    const ingestOrigin = (await demo.waitForLine(/^Local ingest:/)).split(/\s+/)[2]!;
-    // A content blocker's view: nothing may reach the ingest from the page; the tunnel on the page's origin carries it all.
-    const blocked: string[] = [];
-    await page.route(`${ingestOrigin}/api/**`, (route) => {
-      blocked.push(route.request().url());
-      return route.abort('blockedbyclient');
-    });
-    await page.goto(url);
+/** The inspector's card of the event whose title (exception or message) is `title`. */
+const eventCard = (page: Page, title: string) => page.locator('#inspector .card.event').filter({ has: page.locator('h3', { hasText: title }) });
+
+test.describe('npm start: the demo', () => {
+  let demo: ReturnType<typeof startDemo>;
+  test.beforeEach(() => {
+    demo = startDemo();
+  });
+  test.afterEach(() => demo.stop());
+
+  test('identify, track, throw: the inspector shows the user, the Segment breadcrumb and the in-app frame; the terminal prints it', async ({ page }) => {
+    await page.goto(await demo.url());
+    await segmentCall(page, demo, '#identify', /^segment \/v1\/i identify/);
+    await segmentCall(page, demo, '#track', /^segment \/v1\/t track Added to Cart/);
     await page.click('#throw');
-    await page.click('#reject');
+    const card = eventCard(page, 'Error: Payment form failed to render');
+    await expect(card).toBeVisible();
+    await expect(card.locator('.kind')).toHaveText('error · unhandled');
+    await expect(card.locator('.tags')).toContainText('user-42 · ada@example.com · Ada Lovelace');
+    await expect(card.locator('.tags')).toContainText('demo@0.1.0');
+    await expect(card.locator('table.crumbs tr.segment', { hasText: 'Added to Cart' })).toHaveCount(1);
+    await expect(card.locator('.frames > .frame.in-app').first()).toContainText('checkoutButtonClicked');
+    await demo.waitForLine(/^ingest +event +unhandled error +"Error: Payment form failed to render" +release=demo@0\.1\.0 +environment=demo +user=.*id=user-42/);
+    await expect(page.locator('#inspector .card.session')).not.toHaveCount(0);
+  });
+
+  test('with a content blocker: straight to the ingest is blocked, through the tunnel it arrives', async ({ page }) => {
+    await page.goto(await demo.url());
+    await page.click('#blocker-on');
+    await page.click('#tunnel-off');
+    await expect(page.locator('#tunnel-off')).toHaveClass('on');
     await page.click('#message');
-    const printed = [
-      await demo.waitForLine(/ingest +event +unhandled error +"Error: Thrown from the demo page" +release=demo@0\.1\.0 +environment=demo/),
-      await demo.waitForLine(/ingest +event +unhandled error +"TypeError: Rejected from the demo page"/),
-      await demo.waitForLine(/ingest +event +message \(info\) +"Hello from the demo page"/),
-    ];
-    for (const line of printed) {
-      await expect(page.locator('#received li', { hasText: line.replace(/^ingest +/, '') })).toHaveCount(1);
-    }
-    expect(blocked).toEqual([]);
-  } finally {
-    demo.child.kill();
-  }
+    await expect(page.locator('#inspector .card.blocked').first()).toContainText('sentry_key=');
+    await page.click('#tunnel-on');
+    await expect(page.locator('#blocker-on')).toHaveClass('on');
+    await page.click('#message');
+    await expect(eventCard(page, 'Customer reached the checkout page')).toHaveCount(1);
+  });
+
+  test('the loader, with consent required: nothing arrives until the visitor says yes, then what was kept does', async ({ page }) => {
+    await page.goto(await demo.url());
+    await page.click('#bundle-loader');
+    await page.click('#consent-on');
+    await expect(page.locator('#consent-on')).toHaveClass('on');
+    await page.click('#throw');
+    await page.click('#message');
+    // Nothing may arrive: the page's flush says it is still holding them for consent.
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(2000))).toBe(false);
+    await expect(page.locator('#inspector .card')).toHaveCount(0);
+    await page.click('#grant');
+    await expect(eventCard(page, 'Error: Payment form failed to render')).toHaveCount(1);
+    await expect(eventCard(page, 'Customer reached the checkout page')).toHaveCount(1);
+  });
 });

@@ -35,6 +35,7 @@ export function summarize(item) {
     const kind = exception ? (exception.mechanism?.handled === false ? 'unhandled error' : 'error') : `message (${payload.level})`;
     return `event    ${kind}  "${text}"  release=${payload.release ?? '-'}  environment=${payload.environment ?? '-'}  user=${user}`;
   }
+  if (type === 'blocked') return `blocked  ${payload.url} (content-blocker simulation)`;
   if (type === 'session') {
     return `session  status=${payload.status}  errors=${payload.errors}  release=${payload.attrs?.release ?? '-'}`;
   }
@@ -53,7 +54,8 @@ function readBody(request) {
 }
 
 /**
- * @param {{ onItem?: (item: IngestItem) => void }} [options]
+ * @param {{ onItem?: (item: IngestItem) => void, blocks?: (url: URL) => boolean }} [options] `blocks`: the
+ *   demo's content-blocker simulation; a matching envelope request is cut off as a blocker would (no answer).
  */
 export async function startIngestServer(options = {}) {
   /** @type {IngestItem[]} */
@@ -66,13 +68,16 @@ export async function startIngestServer(options = {}) {
   /**
    * Server-sent events of every item as it arrives (the demo page lists them). EventSource is not
    * one of the APIs Sentry instruments, so watching the ingest adds no breadcrumbs to the page.
-   * @param {import('node:http').ServerResponse} response
+   * Items received before `since` (ms since the epoch: the page passes when it started loading) are skipped.
+   * @param {import('node:http').ServerResponse} response @param {number} since
    */
-  function streamItems(response) {
+  function streamItems(response, since) {
     response.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
     let sent = 0;
     const push = () => {
-      for (const item of items.slice(sent)) response.write(`data: ${JSON.stringify({ type: item.type, line: summarize(item) })}\n\n`);
+      for (const item of items.slice(sent).filter((candidate) => candidate.receivedAt >= since)) {
+        response.write(`data: ${JSON.stringify({ type: item.type, line: summarize(item), payload: item.payload, url: item.url })}\n\n`);
+      }
       sent = items.length;
     };
     push();
@@ -84,7 +89,7 @@ export async function startIngestServer(options = {}) {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (request.method === 'GET' && url.pathname === STREAM_PATH) {
-        streamItems(response);
+        streamItems(response, Number(url.searchParams.get('since') ?? 0));
         return;
       }
       if (request.method === 'OPTIONS') {
@@ -92,6 +97,13 @@ export async function startIngestServer(options = {}) {
         return;
       }
       const match = ENVELOPE_PATH.exec(url.pathname);
+      if (request.method === 'POST' && match && options.blocks?.(url)) {
+        // Listed for the demo's inspector, then cut off: the browser sees a failed request, as behind a blocker.
+        items.push({ type: 'blocked', payload: { url: url.href }, headers: {}, projectId: match[1] ?? '', url: url.href, receivedAt: Date.now() });
+        for (const listener of listeners) listener();
+        request.socket.destroy();
+        return;
+      }
       if (request.method !== 'POST' || !match) {
         response.writeHead(404, CORS_HEADERS).end();
         return;

@@ -31,7 +31,7 @@ export async function startStaticServer({ port = 0 } = {}) {
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const listener = mounted.get(url.pathname);
+    const listener = mounted.get(url.pathname) ?? [...mounted].find(([path]) => path.endsWith('/*') && url.pathname.startsWith(path.slice(0, -1)))?.[1];
     if (listener) {
       listener(request, response);
       return;
@@ -77,7 +77,7 @@ export async function startStaticServer({ port = 0 } = {}) {
       return `${origin}${path}`;
     },
     /**
-     * Hands every request for `path` to a node:http listener (the tunnel); returns its absolute URL.
+     * Hands every request for `path` (or, for a path ending in `/*`, below it) to a node:http listener; returns its absolute URL.
      * @param {string} path @param {Listener} listener
      */
     mount(path, listener) {

@@ -1,0 +1,56 @@
+// @ts-check
+// The real Segment, served from one of our local servers instead of Segment's CDN and API: the
+// official snippet (from @segment/snippet) pointed at this origin, the real analytics.js
+// (@segment/analytics-next's standalone build and its chunks), Segment's settings for the source,
+// and a tracking API that answers 200. Nothing leaves 127.0.0.1. Used by `npm start`.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const snippet = /** @type {{ min(options: Record<string, unknown>): string }} */ (require('@segment/snippet'));
+const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package.json')), 'dist', 'umd');
+
+/**
+ * @param {{ origin: string, mount(path: string, listener: import('node:http').RequestListener): string }} server
+ * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void }} options
+ * @returns {string} the snippet to put on the page
+ */
+export function mountLocalSegment(server, { writeKey, onApiCall }) {
+  const host = new URL(server.origin).host;
+  /** @param {import('node:http').ServerResponse} response @param {string} type @param {string | Buffer} body */
+  const send = (response, type, body) => response.writeHead(200, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).end(body);
+  server.mount('/analytics.js/*', async (_request, response) => send(response, 'text/javascript', await readFile(join(UMD_FOLDER, 'standalone.js'))));
+  server.mount('/analytics-next/bundles/*', async (request, response) => {
+    const file = basename(new URL(request.url ?? '/', server.origin).pathname);
+    send(response, 'text/javascript', await readFile(join(UMD_FOLDER, file)));
+  });
+  server.mount(`/v1/projects/${writeKey}/settings`, (_request, response) =>
+    send(
+      response,
+      'application/json',
+      JSON.stringify({
+        integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${host}/v1`, protocol: 'http' } },
+        plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
+        analyticsNextEnabled: true,
+      }),
+    ),
+  );
+  server.mount('/v1/*', (request, response) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      onApiCall?.(new URL(request.url ?? '/', server.origin).pathname, body);
+      send(response, 'application/json', '{"success":true}');
+    });
+  });
+  // The official snippet, with its CDN URL (always https://<host>) pointed at this http origin.
+  return snippet.min({ apiKey: writeKey, host, page: true, load: true }).replace(`https://${host}`, server.origin);
+}
