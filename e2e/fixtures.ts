@@ -185,7 +185,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(errors);
   },
   pageUrl: async ({ site, project }, use) => {
-    await use((options = {}) => site.register(`/pages/${++pageCounter}.html`, buildPage(options, project.dsn)));
+    await use((options = {}) => site.register(`/pages/${++pageCounter}.html`, buildPage(options, project.dsn), options.headers));
   },
   openPage: async ({ page, pageUrl, consoleLog, pageErrors }, use) => {
     // consoleLog and pageErrors are named so their listeners exist before the page loads.

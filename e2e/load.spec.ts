@@ -125,3 +125,22 @@ test('10,000 errors thrown in one loop: one bounded task, a bounded number of en
   // Still alive: it runs script and paints.
   expect(await page.evaluate(() => new Promise<string>((resolve) => requestAnimationFrame(() => resolve('alive'))))).toBe('alive');
 });
+
+for (const bundle of ['/dist/segment-sentry.min.js', '/dist/segment-sentry.loader.min.js']) {
+  test(`a burst of ${EVENT_BUDGET.BURST} different errors in the first 100 ms all arrive, and no more (${bundle.includes('loader') ? 'loader' : 'full bundle'})`, async ({
+    openPage,
+    page,
+    project,
+  }) => {
+    // Sentry's fetch transport keeps at most 40 requests in flight; the budget promises 50.
+    await openPage({ bundle, head: '<script>window.SegmentSentry.forceLoad();</script>' });
+    await page.waitForFunction(() => Boolean(window.SegmentSentry) && !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
+    await page.evaluate((count) => {
+      for (let i = 0; i < count; i++) window.SegmentSentry?.captureException(new Error(`burst ${i}`));
+    }, EVENT_BUDGET.BURST + 10);
+    await sendSentinel(page);
+    await page.evaluate(() => window.SegmentSentry?.flush(10_000));
+    const burst = project.events().filter((event) => event.exception?.values?.[0]?.value?.startsWith('burst '));
+    expect(burst).toHaveLength(EVENT_BUDGET.BURST);
+  });
+}

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect, test, type StaticServerFixture } from './fixtures';
 import { routeSegment, segmentSnippet } from './segment';
@@ -126,24 +127,47 @@ test.describe('the loader', () => {
     });
   }
 
-  test('a blocked full bundle gives one warning, no page error and no retry', async ({ openPage, page, consoleLog, pageErrors }) => {
+  test('a blocked full bundle gives one warning, no page error and no retry; flush settles false at once', async ({ openPage, page, consoleLog, pageErrors }) => {
     let requests = 0;
     await page.route(`**${FULL}`, (route) => {
       requests++;
       return route.abort('blockedbyclient');
     });
-    await openPage({ bundle: LOADER });
-    await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js \(blocked, integrity mismatch or not found\)/);
+    await openPage({ bundle: LOADER, head: '<script>window.pendingFlush = window.SegmentSentry.flush();</script>' });
+    await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js; errors are not reported$/);
+    // A flush that was waiting (with no timeout) settles false, and so does a later one, at once.
+    expect(await page.evaluate(() => (window as unknown as { pendingFlush: Promise<boolean> }).pendingFlush)).toBe(false);
+    expect(await page.evaluate(() => window.SegmentSentry?.flush())).toBe(false);
     await page.evaluate(() => {
       window.SegmentSentry?.forceLoad();
       window.SegmentSentry?.captureMessage('after the failure');
+      setTimeout(() => { throw new Error('thrown after the failure'); });
     });
-    await page.evaluate(() => void Promise.reject(new Error('rejection after the failure')).catch(() => undefined));
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    // The page's own error happened (and reached no loader listener that could retry).
+    await expect.poll(() => pageErrors.some((message) => message.includes('thrown after the failure'))).toBe(true);
     expect(requests).toBe(1);
     expect(consoleLog.ours()).toHaveLength(1);
     // Firefox reports the aborted response as an integrity failure of its own; nothing of ours is uncaught.
-    expect(pageErrors.filter((message) => !/integrity attribute/.test(message))).toEqual([]);
+    expect(pageErrors.filter((message) => !/integrity attribute|thrown after the failure/.test(message))).toEqual([]);
+  });
+
+  test('flush(timeout) from the loader settles false by its timeout while the full bundle is still on its way, then works', async ({
+    openPage,
+    page,
+    site,
+  }) => {
+    // The full bundle answers after 3 s: the loader's flush(300) must not wait for it.
+    const slowFull = site.register(`/slow-${Date.now()}/segment-sentry.min.js`, await readFile(new URL('../dist/segment-sentry.min.js', import.meta.url)), {}, 3000);
+    const slowLoader = site.register(new URL('segment-sentry.loader.min.js', slowFull).pathname, await readFile(new URL('../dist/segment-sentry.loader.min.js', import.meta.url)));
+    await openPage({ bundle: slowLoader });
+    const result = await page.evaluate(async () => {
+      window.SegmentSentry?.forceLoad();
+      const flushed = await window.SegmentSentry?.flush(300);
+      return { flushed, loaderStillInCharge: Boolean((window.SegmentSentry as unknown as { _loader?: unknown })._loader) };
+    });
+    expect(result).toEqual({ flushed: false, loaderStillInCharge: true });
+    await fullBundleRunning(page);
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
   });
 
   test('a full bundle that does not match the built-in integrity hash is refused by the browser and reported once', async ({

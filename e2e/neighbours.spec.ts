@@ -6,7 +6,7 @@ const throwFromTimer = (message: string) => `setTimeout(function () { throw new 
 test.describe('living next to other code', () => {
   test('the bundle included twice: one client, one event per error, and a warning', async ({ openPage, page, project, consoleLog }) => {
     await openPage({ head: '<script src="/dist/segment-sentry.min.js"></script>' });
-    await consoleLog.waitFor(/\[segment-sentry\] the bundle was included twice; the second copy does nothing/);
+    await consoleLog.waitFor(/\[segment-sentry\] SegmentSentry is already defined \(segment-sentry included twice, or another script uses the name\); this copy does nothing/);
     await page.evaluate(throwFromTimer('included twice boom'));
     await project.waitForError('included twice boom');
     await project.expectNoEvent(page, () => false);

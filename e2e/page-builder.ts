@@ -21,6 +21,8 @@ export interface PageOptions {
   bundle?: string | null;
   /** Loads the script under test with `async`. */
   bundleAsync?: boolean;
+  /** HTTP headers the page is served with (a Content-Security-Policy, say). */
+  headers?: Record<string, string>;
 }
 
 /** Escapes what would end the settings <script> element early. */

@@ -13,6 +13,11 @@ export interface ConsentGate {
    * the IndexedDB database of its offline queue, emptied when consent is denied.
    */
   wrap<O>(make: (options: O) => Transport, offlineDbName?: string): (options: O) => Transport;
+  /**
+   * For the transport under the offline queue: its retries call it directly, so a retry already under way
+   * when consent is revoked must not go out either. Not granted: dropped (answered as sent, so nothing is queued).
+   */
+  enforce(transport: Transport): Transport;
 }
 
 /** Empties the offline queue if the database exists; never creates it (nothing may be written without consent). */
@@ -75,6 +80,10 @@ export function createConsentGate(
       dropKept();
       for (const envelope of held) if (envelope && make) void transport().send(envelope);
     },
+    enforce: (inner) => ({
+      send: (envelope) => (state === 'granted' ? inner.send(envelope) : Promise.resolve({})),
+      flush: (timeout) => inner.flush(timeout),
+    }),
     wrap: (factory, offlineDbName) => (options) => {
       make = () => factory(options);
       offlineDb = offlineDbName;

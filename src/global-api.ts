@@ -3,15 +3,11 @@ import { connectAnalytics } from './analytics-bridge';
 import { categoryPreferencesOf, type CategoryPreferences } from './consent';
 import { createConsentGate, type ConsentGate } from './consent-transport';
 import { attempt } from './guard';
-import type { LoaderHandoff } from './loader-handoff';
+import { keep, type LoaderHandoff } from './loader-protocol';
 import { log } from './log';
 import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings';
 import { startSentryClient } from './sentry-client';
-
-// Calls made before init() are kept and replayed once Sentry starts; bounded, so a page that never
-// calls init cannot grow it without limit.
-const MAX_PENDING_CALLS = 100;
 
 export type { SegmentSentryApi };
 
@@ -21,7 +17,8 @@ export interface GlobalApi {
   start(settings: unknown, source: string): boolean;
 }
 
-export interface Environment {
+/** What the global API is built from. */
+export interface GlobalApiParts {
   version: string;
   /** What the loader kept, when the full bundle was loaded by it. */
   handoff?: LoaderHandoff | undefined;
@@ -30,7 +27,7 @@ export interface Environment {
   earlyErrors: { sendAndStop(): void };
 }
 
-export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: Environment): GlobalApi {
+export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: GlobalApiParts): GlobalApi {
   let client: Client | undefined;
   const pending: Array<() => void> = [];
   // The latest consent preferences (setConsent, or analytics.js calls), kept from before start-up too.
@@ -42,9 +39,8 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     consentGate?.update(given);
   }
 
-  function whenStarted(call: () => void): void {
-    if (pending.length < MAX_PENDING_CALLS) pending.push(call);
-  }
+  // Calls made before init() are kept (the loader protocol's one cap) and replayed once Sentry starts.
+  const whenStarted = (call: () => void) => void keep(pending, call);
 
   function start(settings: unknown, source: string): boolean {
     return (

@@ -1,31 +1,16 @@
+import { describe, makeAttempt } from './contain';
 import { log } from './log';
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return String(error);
-  } catch {
-    return 'unknown error';
-  }
-}
+const report = (message: string) => log.error(message);
+const attemptNow = makeAttempt(report);
 
 /**
- * The one containment boundary: everything the host page can call, and everything we run on our
- * own (start-up, listeners), goes through here, so a bug of ours is a console message, never an
- * uncaught error on someone else's page. A returned promise is contained too.
+ * The full bundle's containment boundary (contain.ts), reporting through log.ts; a returned promise is
+ * contained too. Any thenable, not `instanceof Promise`: a page with Zone.js has replaced window.Promise.
  */
-export function attempt<T>(what: string, run: () => T): T | undefined {
-  try {
+export const attempt: typeof attemptNow = (what, run) =>
+  attemptNow(what, () => {
     const result = run();
-    if (result instanceof Promise) {
-      return result.catch((error: unknown) => {
-        log.error(`${what} failed: ${describe(error)}`);
-        return undefined;
-      }) as T;
-    }
-    return result;
-  } catch (error) {
-    log.error(`${what} failed: ${describe(error)}`);
-    return undefined;
-  }
-}
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') return result;
+    return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => report(`${what} failed: ${describe(error)}`)) as typeof result;
+  });

@@ -1,16 +1,16 @@
 import { collectEarlyErrors } from './early-errors';
 import { createGlobalApi } from './global-api';
 import { attempt } from './guard';
-import { loaderHandoffOf } from './loader-handoff';
+import { loaderHandoffOf } from './loader-protocol';
 import { log } from './log';
 import { currentScriptUrl } from './own-frames';
 import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
 
 attempt('start-up', () => {
-  // The loader leaves what it kept for us; anything else already there is a second copy of this bundle.
+  // The loader leaves what it kept for us; anything else already there is a second copy, or not ours.
   const handoff = loaderHandoffOf(window.SegmentSentry);
   if (window.SegmentSentry && !handoff) {
-    log.warn('the bundle was included twice; the second copy does nothing');
+    log.warn('SegmentSentry is already defined (segment-sentry included twice, or another script uses the name); this copy does nothing');
     return;
   }
   const earlyErrors = collectEarlyErrors(window, handoff?.errors);
@@ -25,9 +25,9 @@ attempt('start-up', () => {
   whenSettingsElement(document, (text) => start(text, SETTINGS_ELEMENT_SOURCE));
   // Calls made to the loader, in order, after the settings element had its turn.
   for (const [method, args, settle] of handoff?.calls.splice(0) ?? []) {
-    attempt(`replaying SegmentSentry.${method}`, () => {
-      const result = (api as unknown as Record<string, (...values: unknown[]) => unknown>)[method]?.(...args);
-      settle?.(result);
-    });
+    attempt(`replaying SegmentSentry.${method}`, () =>
+      // flush: the loader's promise settles with the result, unless its own timeout came first.
+      settle ? void api.flush(...(args as [number?])).then(settle) : (api[method] as (...values: unknown[]) => unknown)(...args),
+    );
   }
 });

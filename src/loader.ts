@@ -1,120 +1,143 @@
 // The 1.5 KB loader: catches errors and queues every call from the first byte, and loads the full
-// bundle (segment-sentry.min.js, from the same folder, with its SRI hash built in) off the critical
-// path: in idle time after the page's load event, at once on the first error, or on forceLoad().
-// No Sentry code here; the full bundle takes over everything kept (see loader-handoff.ts).
-import type { LoaderHandoff } from './loader-handoff';
+// bundle (segment-sentry.min.js, from the loader's own folder, with its SRI hash built in) off the
+// critical path: in idle time after the page's load event, at once on the first error, or on
+// forceLoad(). No Sentry code here; the full bundle takes over everything kept (loader-protocol.ts).
+import { writeMessage } from './console-message';
+import { makeAttempt } from './contain';
+import {
+  FULL_BUNDLE_FILE,
+  LOADER_FILE,
+  TRUSTED_TYPES_POLICY,
+  analyticsGlobalKey,
+  keep,
+  listenForErrors,
+  sentryPlugin,
+  type AnalyticsCall,
+  type LoaderHandoff,
+} from './loader-protocol';
 import type { SegmentSentryApi } from './public-types';
+import type { SegmentEvent } from './segment-mapping';
 
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
-const FULL_BUNDLE = 'segment-sentry.min.js';
-const MAX_KEPT = 100;
+type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string, listener: () => void) => void };
+type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
 
-((win: Window & Record<string, unknown>) => {
-  if (win.SegmentSentry) return; // the loader or the full bundle is already on the page
+const attempt = makeAttempt((message) => writeMessage('error', message));
+
+/**
+ * Where the loader came from. A module script, a tag manager's injection or eval leave no
+ * document.currentScript (or a blob: one), so the loader's own tag is then found by its file name.
+ */
+function ownUrl(doc: Document): string | undefined {
+  const current = doc.currentScript as HTMLScriptElement | null;
+  if (current && /^https?:/.test(current.src)) return current.src;
+  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`)?.src;
+}
+
+attempt('start-up', () => {
+  const win = window as unknown as LoaderWindow;
+  if (win.SegmentSentry) {
+    writeMessage('warn', 'SegmentSentry is already defined; this copy does nothing');
+    return;
+  }
   const doc = win.document;
-  const script = doc.currentScript as HTMLScriptElement | null;
-  const folder = script && script.src ? script.src.replace(/[^/]*$/, '') : '';
-
-  const keep = <T>(list: T[], item: T) => list.length < MAX_KEPT && list.push(item);
-  const onError = (event: ErrorEvent) => {
-    keep(handoff.errors, ['onerror', event.error || event.message]);
-    load();
-  };
-  const onRejection = (event: PromiseRejectionEvent) => {
-    keep(handoff.errors, ['onunhandledrejection', event.reason]);
-    load();
-  };
+  const url = ownUrl(doc);
   const handoff: LoaderHandoff = {
     calls: [],
     errors: [],
     analytics: [],
-    analyticsConnected: false,
-    stop() {
-      win.removeEventListener('error', onError);
-      win.removeEventListener('unhandledrejection', onRejection);
-    },
+    // The loader's other listeners (DOMContentLoaded, load, idle) find the full bundle's API in
+    // window.SegmentSentry from then on and do nothing.
+    stop: listenForErrors(win, (error) => (keep(handoff.errors, error), load())), // neither can throw
   };
-  win.addEventListener('error', onError);
-  win.addEventListener('unhandledrejection', onRejection);
+  const takenOver = () => win.SegmentSentry !== api;
 
-  const queue = (method: string) => (...args: unknown[]): undefined => void keep(handoff.calls, [method, args]);
+  // Set once the full bundle is known not to come: everything waiting settles, nothing more is kept.
+  let failed = false;
+  const fail = (reason: string) => {
+    if (failed) return;
+    failed = true;
+    handoff.stop();
+    for (const call of handoff.calls.splice(0)) if (call[2]) call[2](false);
+    writeMessage('warn', `${reason}; errors are not reported`);
+  };
+
   let loading = false;
-  function load() {
-    if (loading || win.SegmentSentry !== api) return; // once only; or the full bundle is already here
-    loading = true;
-    const full = doc.createElement('script');
-    full.src = folder + FULL_BUNDLE;
-    full.integrity = __FULL_BUNDLE_INTEGRITY__;
-    full.crossOrigin = 'anonymous';
-    full.async = true;
-    full.onerror = () => {
-      // Blocked, refused by its integrity check, or not found: say so once, keep nothing, never retry.
-      handoff.stop();
-      handoff.calls.length = handoff.errors.length = handoff.analytics.length = 0;
-      console.warn(`[segment-sentry] could not load ${full.src} (blocked, integrity mismatch or not found); errors on this page are not reported`);
-    };
-    (doc.head || doc.documentElement).appendChild(full);
-  }
+  const load = () =>
+    attempt('load', () => {
+      if (loading || failed || takenOver()) return; // once only; or the full bundle is already here
+      loading = true;
+      if (!url) {
+        // (README, «The loader»: a module script, eval or a blob: URL)
+        return fail(`no document.currentScript: load ${LOADER_FILE} with <script src>`);
+      }
+      const full = doc.createElement('script');
+      let src: unknown = new URL(FULL_BUNDLE_FILE, url).href;
+      try {
+        // Trusted Types: a page that requires them for scripts accepts our URL through our policy.
+        if (win.trustedTypes) src = win.trustedTypes.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: () => src }).createScriptURL('');
+      } catch {
+        // The CSP's trusted-types list lacks our policy; the plain URL still works where they are not required.
+      }
+      try {
+        full.src = src as string;
+      } catch {
+        return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+      }
+      full.integrity = __FULL_BUNDLE_INTEGRITY__;
+      full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
+      // Blocked, refused by its integrity check, or not found: say so once, never retry.
+      full.onerror = () => fail(`could not load ${full.src}`);
+      (doc.head || doc.documentElement).appendChild(full);
+    });
+
+  const queue =
+    (method: 'init' | 'captureException' | 'captureMessage' | 'setConsent') =>
+    (...args: unknown[]): undefined =>
+      void (failed || keep(handoff.calls, [method, args]));
   const api: SegmentSentryApi & { _loader: LoaderHandoff } = {
     version: __SEGMENT_SENTRY_VERSION__,
     init: queue('init'),
     captureException: queue('captureException'),
     captureMessage: queue('captureMessage'),
     setConsent: queue('setConsent'),
-    flush: (...args: unknown[]) => new Promise<boolean>((settle) => keep(handoff.calls, ['flush', args, settle as (value: unknown) => void])),
-    forceLoad: load,
+    // Settles with the full bundle's flush, false by the timeout, and false once the full bundle cannot come.
+    flush: (timeoutMs?: number) =>
+      new Promise<boolean>((settle) => {
+        if (failed || !keep(handoff.calls, ['flush', [timeoutMs], settle as (result: unknown) => void])) settle(false);
+        if ((timeoutMs as number) >= 0) setTimeout(settle, timeoutMs, false); // the first settle wins
+      }),
+    forceLoad: () => void load(),
     _loader: handoff,
   };
   win.SegmentSentry = api;
 
-  // analytics.js calls made before the full bundle runs: a plugin named "Sentry" (so analytics.js
-  // applies the per-call switches) keeps them for the full bundle, then forwards to it.
-  const deliver = (type: string, event?: unknown) => {
-    if (handoff.forward) handoff.forward(type, event as never);
-    else keep(handoff.analytics, [type, event as never]);
-  };
-  const plugin = (type: string) => (ctx: { event: unknown }) => {
-    try {
-      deliver(type, ctx.event);
-    } catch {
-      // never break analytics.js
-    }
-    return ctx;
-  };
-  function connect() {
-    let key = 'analytics';
-    try {
-      const settings = JSON.parse(doc.getElementById('segment-sentry-settings')?.textContent || '{}');
-      const marked = doc.querySelector('script[data-global-segment-analytics-key]');
-      key = (settings.integrations?.Sentry || settings).globalAnalyticsKey || marked?.getAttribute('data-global-segment-analytics-key') || key;
-    } catch {
-      // the full bundle reports bad settings
-    }
-    const analytics = win[key] as { register?: (p: unknown) => void; on?: (e: string, f: () => void) => void } | undefined;
-    if (handoff.analyticsConnected || !analytics || !analytics.register) return;
-    handoff.analyticsConnected = true;
-    analytics.register({
-      name: 'Sentry',
-      type: 'destination',
-      version: __SEGMENT_SENTRY_VERSION__,
-      isLoaded: () => true,
-      load: () => Promise.resolve(),
-      identify: plugin('identify'),
-      track: plugin('track'),
-      page: plugin('page'),
+  // analytics.js calls made before the full bundle runs: our Sentry plugin keeps them for the full
+  // bundle, then forwards to it.
+  const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
+    handoff.forward ? handoff.forward(type, event) : keep(handoff.analytics, [type, event]);
+  const connect = () =>
+    attempt('analytics', () => {
+      if (handoff.analyticsConnected !== undefined || takenOver()) return;
+      // Until the plugin is registered, a throw (a global that is not Segment's) is said once, never retried.
+      handoff.analyticsConnected = false;
+      const analytics = win[analyticsGlobalKey(doc)] as AnalyticsLike | undefined;
+      if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
+      analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
+      handoff.analyticsConnected = true;
+      if (analytics.on) analytics.on('reset', () => deliver('reset'));
     });
-    analytics.on && analytics.on('reset', () => deliver('reset'));
-  }
   connect();
   doc.addEventListener('DOMContentLoaded', connect);
 
-  const whenIdle = () => {
-    connect();
-    if (win.requestIdleCallback) win.requestIdleCallback(load, { timeout: 3000 });
-    else setTimeout(load, 1);
-  };
+  const whenIdle = () =>
+    attempt('load', () => {
+      connect();
+      if (win.requestIdleCallback) win.requestIdleCallback(load, { timeout: 3000 });
+      else setTimeout(load, 1);
+    });
   if (doc.readyState === 'complete') whenIdle();
   else win.addEventListener('load', whenIdle);
-})(window as never);
+});

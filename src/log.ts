@@ -1,19 +1,8 @@
 import { consoleSandbox } from '@sentry/core';
-
-const PREFIX = '[segment-sentry]';
-
-type Level = 'info' | 'warn' | 'error';
+import { writeMessage, type Level } from './console-message';
 
 // consoleSandbox writes through the console methods as they were before Sentry wrapped them,
 // so our own messages never turn into console breadcrumbs on the host page's events.
-function write(level: Level, message: string): void {
-  consoleSandbox(() => {
-    console[level](`${PREFIX} ${message}`);
-  });
-}
+const write = (level: Level) => (message: string): void => consoleSandbox(() => writeMessage(level, message));
 
-export const log = {
-  info: (message: string): void => write('info', message),
-  warn: (message: string): void => write('warn', message),
-  error: (message: string): void => write('error', message),
-};
+export const log = { info: write('info'), warn: write('warn'), error: write('error') };

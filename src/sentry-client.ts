@@ -24,8 +24,9 @@ import {
 import { getNativeImplementation } from '@sentry/browser-utils';
 import type { ConsentGate } from './consent-transport';
 import { makeDebugTransport } from './debug-transport';
-import { eventBudgetIntegration } from './event-budget';
+import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
+import { makeJsonSafeTransport } from './json-safe-envelope';
 import { makeLazyTransport } from './lazy-transport';
 import { ownFramesIntegration } from './own-frames';
 import { PageSessionClient } from './page-session';
@@ -77,10 +78,13 @@ type ClientTransportOptions = BrowserOptions['transportOptions'];
 // these from the same object. At most 30 envelopes wait in IndexedDB; when it is full, newer ones
 // are dropped. (@sentry/browser exports neither options type, so both come from signatures.)
 const OFFLINE_DB_NAME = 'segment-sentry-offline';
+// Sentry's fetch transport keeps at most 40 requests in flight and drops the rest; a burst within our
+// event budget (50) must all arrive, with room for the session and client reports.
 const OFFLINE_OPTIONS = {
   dbName: OFFLINE_DB_NAME,
   maxQueueSize: 30,
   flushAtStartup: true,
+  bufferSize: EVENT_BUDGET.BURST * 2,
 } satisfies Partial<OfflineTransportOptions> as ClientTransportOptions;
 
 /**
@@ -91,13 +95,31 @@ const OFFLINE_OPTIONS = {
  * breadcrumbs wrapper or a script's that came after us (an APM agent), or Sentry would open a hidden
  * iframe for a clean copy (e2e/capture.spec.ts checks).
  */
-function makeSendingTransport(): ReturnType<typeof makeLazyTransport<OfflineTransportOptions>> {
-  const nativeFetch = getNativeImplementation('fetch');
-  return makeLazyTransport(makeBrowserOfflineTransport((options) => makeFetchTransport(options, nativeFetch)));
+function makeSendingTransport(consentGate: ConsentGate | undefined): ReturnType<typeof makeLazyTransport<OfflineTransportOptions>> {
+  const nativeFetch = pageFetch();
+  return makeLazyTransport(
+    makeBrowserOfflineTransport((options) => {
+      const transport = makeFetchTransport(options, nativeFetch);
+      return consentGate ? consentGate.enforce(transport) : transport;
+    }),
+  );
+}
+
+/**
+ * The page's fetch as the browser made it. Sentry tells a native function by its toString(); on a page
+ * whose Function.prototype.toString throws (anti-tamper scripts), that throws too, and the page's own
+ * fetch (wrapped or not) is still better than no transport.
+ */
+function pageFetch(): typeof fetch {
+  try {
+    return getNativeImplementation('fetch');
+  } catch {
+    return window.fetch.bind(window);
+  }
 }
 
 export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
-  const transport = settings.debug ? makeDebugTransport : makeSendingTransport();
+  const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate);
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = initAndBind(PageSessionClient, {
@@ -112,7 +134,7 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     allowUrls: settings.whitelistUrls,
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
-    transport: consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport,
+    transport: makeJsonSafeTransport(consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport),
     transportOptions: OFFLINE_OPTIONS,
   });
   client.addEventProcessor(applyEventFields(settings));

@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { MAX_KEPT, keep, listenForErrors, loaderHandoffOf, sentryPlugin, type KeptError } from './loader-protocol';
+
+test('keep holds at most the one documented cap, and says when it was full', () => {
+  const list: number[] = [];
+  const kept = Array.from({ length: MAX_KEPT + 5 }, (_, i) => keep(list, i));
+  expect(list).toHaveLength(MAX_KEPT);
+  expect(kept.filter(Boolean)).toHaveLength(MAX_KEPT);
+  expect(kept.at(-1)).toBe(false);
+});
+
+test('the handoff is recognised on the loader API only', () => {
+  const handoff = { calls: [], errors: [], analytics: [], stop() {} };
+  expect(loaderHandoffOf({ _loader: handoff })).toBe(handoff);
+  for (const other of [undefined, null, {}, { _loader: {} }, { _loader: { calls: 'no' } }]) expect(loaderHandoffOf(other)).toBeUndefined();
+});
+
+test("the Sentry plugin is a destination named Sentry that delivers each call and hands analytics.js its context back", () => {
+  const delivered: unknown[] = [];
+  const plugin = sentryPlugin('1.2.3', (type, event) => delivered.push([type, event]));
+  expect(plugin).toMatchObject({ name: 'Sentry', type: 'destination', version: '1.2.3' });
+  expect(plugin.isLoaded()).toBe(true);
+  const ctx = { event: { event: 'Clicked' } };
+  expect(plugin.track(ctx)).toBe(ctx);
+  plugin.identify({ event: { userId: 'u' } });
+  plugin.page({ event: { name: 'Home' } });
+  expect(delivered).toEqual([['track', { event: 'Clicked' }], ['identify', { userId: 'u' }], ['page', { name: 'Home' }]]);
+});
+
+test('the error listener keeps errors and rejections with their handler, and stops', () => {
+  const target = new EventTarget();
+  const seen: KeptError[] = [];
+  const stop = listenForErrors(target as unknown as Window, (error) => seen.push(error));
+  const boom = new Error('boom');
+  target.dispatchEvent(Object.assign(new Event('error'), { error: boom }));
+  target.dispatchEvent(Object.assign(new Event('error'), { error: null, message: 'Script error.' }));
+  target.dispatchEvent(Object.assign(new Event('unhandledrejection'), { reason: 'nope' }));
+  stop();
+  target.dispatchEvent(Object.assign(new Event('error'), { error: new Error('after stop') }));
+  // A cross-origin error carries no error object: its message is kept.
+  expect(seen).toEqual([['onerror', boom], ['onerror', 'Script error.'], ['onunhandledrejection', 'nope']]);
+});
