@@ -20,12 +20,17 @@ const BURST = 1000;
 const CPU_THROTTLING = 4;
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 
+/** How many imports the naive build swapped: none means it would quietly measure ours. */
+let naiveSwaps = 0;
 /** The naive baseline swaps src/sentry-client.ts for bench/naive-sentry-client.ts; all else is shared. */
 /** @type {import('esbuild').Plugin} */
 const naiveSentryClient = {
   name: 'naive-sentry-client',
   setup(build) {
-    build.onResolve({ filter: /^\.\/sentry-client$/ }, () => ({ path: fileURLToPath(new URL('./naive-sentry-client.ts', import.meta.url)) }));
+    build.onResolve({ filter: /^\.\/sentry-client$/ }, () => {
+      naiveSwaps++;
+      return { path: fileURLToPath(new URL('./naive-sentry-client.ts', import.meta.url)) };
+    });
   },
 };
 
@@ -49,6 +54,8 @@ async function buildVariants() {
     logLevel: 'error',
   };
   await esbuild.build(naive);
+  // If the import it matches is renamed, "naive" would quietly be ours: fail instead.
+  if (naiveSwaps === 0) throw new Error('bench: the naive baseline swapped nothing (no import of ./sentry-client); update naiveSentryClient in bench/bench.mjs');
   const dist = (/** @type {string} */ file) => readFile(new URL(`../dist/${file}`, import.meta.url), 'utf8');
   return {
     ours: await dist('segment-sentry.min.js'),

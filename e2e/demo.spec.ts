@@ -14,7 +14,7 @@ const eventCard = (page: Page, title: string) => page.locator('#inspector .card.
 test.describe('npm start: the demo', () => {
   let demo: ReturnType<typeof startDemo>;
   test.beforeEach(() => {
-    demo = startDemo();
+    demo = startDemo({ DEMO_USE_BUILT: '1' });
   });
   test.afterEach(() => demo.stop());
 

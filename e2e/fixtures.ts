@@ -48,6 +48,16 @@ export class Project {
    * been dropped, the page's client is flushed (so every earlier request has been answered), and
    * only then are the events this project received compared against `predicate`.
    */
+  /**
+   * A barrier, not an assertion: once it resolves, everything the page captured before it has been
+   * processed and sent (a sentinel captured after it arrived, and the client was flushed).
+   */
+  async settle(page: Page): Promise<void> {
+    await sendSentinel(page);
+    await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+  }
+
   async expectNoEvent(page: Page, predicate: (event: Event) => boolean, options: { sentinelError?: string } = {}): Promise<void> {
     if (options.sentinelError) {
       // The page sends its own sentinel (an error it throws last), for filters a message would not pass.
@@ -100,6 +110,19 @@ export function describeEvent(event: Event): string {
 export class ConsoleLog {
   readonly entries: Array<{ type: string; text: string }> = [];
   private readonly listeners = new Set<() => void>();
+  private readonly expected: RegExp[] = [];
+
+  /** Declares `[segment-sentry]` errors this test expects; any other one fails the test (checked after it). */
+  expectErrors(...patterns: RegExp[]): void {
+    this.expected.push(...patterns);
+  }
+
+  /** Our console errors that no test declared (waiting for a line declares it too). */
+  unexpectedErrors(): string[] {
+    return this.ours()
+      .filter((entry) => entry.type === 'error' && !this.expected.some((pattern) => pattern.test(entry.text)))
+      .map((entry) => entry.text);
+  }
 
   record(message: ConsoleMessage): void {
     this.entries.push({ type: message.type(), text: message.text() });
@@ -112,6 +135,7 @@ export class ConsoleLog {
   }
 
   waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<{ type: string; text: string }> {
+    this.expected.push(pattern);
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.entries.find((entry) => pattern.test(entry.text));
@@ -174,11 +198,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   otherSite: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
   project: async ({ ingest }, use) => use(newProject(ingest)),
   otherProject: async ({ ingest }, use) => use(newProject(ingest)),
-  consoleLog: async ({ page }, use) => {
-    const log = new ConsoleLog();
-    page.on('console', (message) => log.record(message));
-    await use(log);
-  },
+  // Automatic, so every test that opens a page is watched from its first line.
+  consoleLog: [
+    async ({ page }, use) => {
+      const log = new ConsoleLog();
+      page.on('console', (message) => log.record(message));
+      await use(log);
+      // The test build's trimmed SDK functions say so when reached (scripts/esbuild-trim-sentry.mjs): the client
+      // swallows their throw, so events could be lost without a word. Any test that sees it fails.
+      const reached = log.entries.filter((entry) => entry.text.includes('unreachable SDK code reached'));
+      expect(reached.map((entry) => entry.text), 'trimmed Sentry SDK code was reached').toEqual([]);
+      // Any other [segment-sentry] error the test did not declare (expectErrors, or waiting for it) fails it too.
+      expect(log.unexpectedErrors(), 'unexpected [segment-sentry] console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
   pageErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

@@ -175,8 +175,6 @@ const hostPages: HostPage[] = [
 ];
 
 test.describe('hostile host pages', () => {
-  test('the matrix holds at least 15 host pages', () => expect(hostPages.length).toBeGreaterThanOrEqual(15));
-
   for (const host of hostPages) {
     for (const variant of host.variants) {
       test(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors }) => {
@@ -186,6 +184,8 @@ test.describe('hostile host pages', () => {
           addEventListener('error', (event) => uncaught.push(String(event.message)));
           addEventListener('unhandledrejection', (event) => uncaught.push(`rejection: ${String(event.reason)}`));
         });
+        // The one message a hostile analytics.js global costs (an error: something on the page is broken).
+        consoleLog.expectErrors(/^\[segment-sentry\] (analytics|connecting analytics\.js) failed: Error: (not Segment register|analytics getter)$/);
         const bundle = variant === 'loader' ? LOADER : FULL_BUNDLE;
         const options = host.page(bundle, { other: otherSite.origin });
         await openPage({ bundle, ...options });

@@ -102,7 +102,8 @@ test('10,000 errors thrown in one loop: one bounded task, a bounded number of en
   const { result: loopMs, events: storm } = await stormWithinBudget(page, project, 'loop storm', () =>
     page.evaluate(() => (window as unknown as StormWindow).loopStorm(10_000, 'loop storm')),
   );
-  expect(storm.length).toBeGreaterThan(0);
+  // 10,000 different errors: the budget's whole burst arrives (and the upper bound holds, above).
+  expect(storm.length).toBeGreaterThanOrEqual(EVENT_BUDGET.BURST);
 
   let memory = 'not measured in Firefox (no heap API over WebDriver BiDi)';
   if (browserName === 'chromium') {

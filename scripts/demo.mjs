@@ -10,7 +10,8 @@ import { mountLocalSegment } from './local-segment.mjs';
 import { mountTunnel } from './mount-tunnel.mjs';
 import { startStaticServer } from './static-server.mjs';
 
-await build();
+// The e2e tests and the screenshot run the demo on the dist/ that `npm test` built (the test build).
+if (!process.env.DEMO_USE_BUILT) await build();
 
 // The content-blocker simulation drops what EasyPrivacy's `/?sentry_key=` rule matches; the tunnel's
 // requests carry no query and pass.

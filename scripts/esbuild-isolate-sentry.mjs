@@ -19,6 +19,9 @@ export const ISOLATED_NAMES = {
   // a breadcrumb of it (the other copy would then record no click at all).
   __sentry_instrumentation_handlers__: '__segment_sentry_instrumentation_handlers__',
   _sentryCaptured: '_segmentSentryCaptured',
+  // A page-wide count of wrapped callbacks running; a page's Sentry with the third-party-errors filter
+  // would otherwise count our wrappers as its own.
+  _sentryWrappedDepth: '_segmentSentryWrappedDepth',
 };
 
 /** @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform} */

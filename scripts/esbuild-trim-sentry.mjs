@@ -9,7 +9,11 @@ import { parse } from 'acorn';
 /**
  * File (under node_modules/@sentry/) → function → what its body becomes.
  * - 'unreachable': only ever called with a span or a transaction event, which this bundle never has;
- *   the body throws, so a future SDK that does reach it fails loudly in the e2e tests.
+ *   the body throws. The client's capture path swallows that throw without a word (its logging is
+ *   compiled out), so a future SDK that reaches one would drop events silently: the build the e2e tests
+ *   run (SEGMENT_SENTRY_BUILD=test) also writes `[segment-sentry] unreachable SDK code reached: <name>`
+ *   with console.error first, and every test that sees that line fails (e2e/fixtures.ts). Against the
+ *   silent case in production, every file involved is fingerprinted (esbuild-sentry-source.mjs).
  * - 'inert': called for every event but a no-op returning undefined unless spans exist.
  * - { constantFor: args }: always called with these arguments here, so its body becomes the value
  *   the SDK's own function returns for them, computed at build time from the file being bundled.
@@ -106,10 +110,13 @@ function* functionsIn(node) {
   }
 }
 
-/** @param {Trim} kind @param {string} name @param {string} path */
-async function stubFor(kind, name, path) {
+/** @param {Trim} kind @param {string} name @param {string} path @param {boolean} announce */
+async function stubFor(kind, name, path, announce) {
   if (kind === 'inert') return '{}';
-  if (kind === 'unreachable') return `{throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+  if (kind === 'unreachable') {
+    const said = announce ? `console.error("[segment-sentry] unreachable SDK code reached: ${name}");` : '';
+    return `{${said}throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+  }
   if ('returns' in kind) return `{return ${kind.returns}}`;
   if ('constant' in kind) return kind.constant;
   const sdkFunction = (await import(pathToFileURL(path).href))[name];
@@ -121,7 +128,7 @@ const SENTRY_PACKAGE_FILE = /[\\/]node_modules[\\/]@sentry[\\/](.+)$/;
 
 /** Rewrites a Sentry SDK file's listed function bodies; other files come back unchanged.
  * @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform} */
-export function trimSentryFunctions() {
+export function trimSentryFunctions({ announce = process.env.SEGMENT_SENTRY_BUILD === 'test' } = {}) {
   /** @type {Set<string>} */
   const trimmed = new Set();
   return {
@@ -139,7 +146,7 @@ export function trimSentryFunctions() {
         if (!kind) continue;
         const key = `${file}#${name}`;
         if (trimmed.has(key)) throw new Error(`trim-sentry: ${key} is not the only function of that name in its file`);
-        const stub = await stubFor(kind, name, path);
+        const stub = await stubFor(kind, name, path, announce);
         edits.push({ start: body.start, end: body.end, body: stub });
         trimmed.add(key);
       }

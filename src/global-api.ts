@@ -1,13 +1,11 @@
-import { captureException, captureMessage, flush, setUser, type Client } from '@sentry/core';
-import { connectAnalytics } from './analytics-bridge';
+import { captureException, captureMessage, flush } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from './consent';
-import { createConsentGate, type ConsentGate } from './consent-transport';
 import { attempt } from './guard';
 import { keep, type LoaderHandoff } from './loader-protocol';
 import { log } from './log';
 import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings';
-import { startSentryClient } from './sentry-client';
+import { startSentry, type Started } from './start-sentry';
 
 export type { SegmentSentryApi };
 
@@ -28,15 +26,14 @@ export interface GlobalApiParts {
 }
 
 export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: GlobalApiParts): GlobalApi {
-  let client: Client | undefined;
+  let started: Started | undefined;
   const pending: Array<() => void> = [];
   // The latest consent preferences (setConsent, or analytics.js calls), kept from before start-up too.
   let preferences: CategoryPreferences | undefined;
-  let consentGate: ConsentGate | undefined;
 
   function applyConsent(given: CategoryPreferences): void {
     preferences = given;
-    consentGate?.update(given);
+    started?.consentGate?.update(given);
   }
 
   // Calls made before init() are kept (the loader protocol's one cap) and replayed once Sentry starts.
@@ -45,19 +42,14 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
   function start(settings: unknown, source: string): boolean {
     return (
       attempt('SegmentSentry.init', () => {
-        if (client) {
+        if (started) {
           log.warn(`${source}: Sentry is already running with the first settings; these are ignored`);
           return false;
         }
         const { settings: parsed, problems } = parseSettings(settings, source);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
-        if (parsed.consentCategories.length > 0) {
-          consentGate = createConsentGate(parsed.consentCategories, preferences, () => setUser(null));
-        }
-        client = startSentryClient(parsed, ownScriptUrl, consentGate);
-        // Consent stamped on analytics.js calls (Segment's consent tools) counts like setConsent.
-        connectAnalytics(window, parsed.globalAnalyticsKey, version, handoff, applyConsent);
+        started = startSentry(parsed, { version, ownScriptUrl, handoff, preferences, onConsent: applyConsent });
         earlyErrors.sendAndStop();
         for (const call of pending.splice(0)) attempt('replaying a queued call', call);
         return true;
@@ -70,7 +62,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     init: (settings) => start(settings, 'SegmentSentry.init(settings)'),
     captureException(error) {
       return attempt('SegmentSentry.captureException', () => {
-        if (client) return captureException(error);
+        if (started) return captureException(error);
         whenStarted(() => captureException(error));
         return undefined;
       });
@@ -78,7 +70,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     captureMessage(message) {
       return attempt('SegmentSentry.captureMessage', () => {
         const text = typeof message === 'string' ? message : String(message);
-        if (client) return captureMessage(text);
+        if (started) return captureMessage(text);
         whenStarted(() => captureMessage(text));
         return undefined;
       });
@@ -95,7 +87,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     },
     flush(timeoutMs) {
       return (
-        attempt('SegmentSentry.flush', () => (client ? flush(timeoutMs) : Promise.resolve(false))) ??
+        attempt('SegmentSentry.flush', () => (started ? flush(timeoutMs) : Promise.resolve(false))) ??
         Promise.resolve(false)
       );
     },

@@ -11,7 +11,7 @@ import { trimSentryFunctions } from '../scripts/esbuild-trim-sentry.mjs';
 const SDK = '/project/node_modules/@sentry';
 
 test('a trimmed function keeps its signature and throws; the rest of its file is untouched', async () => {
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   const source = [
     'function convertTransactionEventToSpanJson(event) { return event.contexts.trace; }',
@@ -27,7 +27,7 @@ test('a trimmed function keeps its signature and throws; the rest of its file is
 });
 
 test("an integration's hook method is trimmed, its other methods are not", async () => {
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   const source = `const httpContextIntegration = defineIntegration(() => ({
     name: "HttpContext",
@@ -39,8 +39,17 @@ test("an integration's hook method is trimmed, its other methods are not", async
   expect(out).toContain('processSpan(span) {throw Error(');
 });
 
+test('in the build the e2e tests run, a trimmed function that is reached says so on the console before it throws', async () => {
+  const trim = trimSentryFunctions({ announce: true });
+  trim.reset();
+  const out = await trim.apply(`${SDK}/core/build/esm/utils/scopeData.js`, 'function applySpanToEvent(event, span) { event.span = span; }');
+  expect(out).toContain(
+    'function applySpanToEvent(event, span) {console.error("[segment-sentry] unreachable SDK code reached: applySpanToEvent");throw Error("[segment-sentry] applySpanToEvent is not in this bundle")}',
+  );
+});
+
 test('a listed module-level constant gets the given value; its neighbours are untouched', async () => {
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   const source = 'const DEFAULT_EVENT_TARGET = "EventTarget,Window,Node".split(",");\nconst INTEGRATION_NAME = "BrowserApiErrors";';
   const out = await trim.apply(`${SDK}/browser/build/npm/esm/prod/integrations/browserapierrors.js`, source);
@@ -49,7 +58,7 @@ test('a listed module-level constant gets the given value; its neighbours are un
 });
 
 test('what a transform expected and did not find is reported, so the build fails after an SDK upgrade', async () => {
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   await trim.apply(`${SDK}/core/build/esm/utils/should-ignore-span.js`, 'function shouldIgnoreSpan() { return false; }');
   const missing = trim.missing();
@@ -64,7 +73,7 @@ test('what a transform expected and did not find is reported, so the build fails
 });
 
 test('a name listed once but defined twice in its file stops the build rather than guess', async () => {
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   const source = 'function applySpanToEvent() {}\nconst other = { applySpanToEvent() {} };';
   await expect(trim.apply(`${SDK}/core/build/esm/utils/scopeData.js`, source)).rejects.toThrow(/not the only function/);
@@ -74,7 +83,7 @@ test("the data-collection options become exactly what the installed SDK resolves
   const require = createRequire(import.meta.url);
   const core = dirname(dirname(dirname(require.resolve('@sentry/core'))));
   const path = join(core, 'build/esm/utils/data-collection/resolveDataCollectionOptions.js');
-  const trim = trimSentryFunctions();
+  const trim = trimSentryFunctions({ announce: false });
   trim.reset();
   const out = await trim.apply(path, await readFile(path, 'utf8'));
   const returned = /function resolveDataCollectionOptions\(options\) \{return (.*)\}/.exec(out)?.[1];

@@ -1,6 +1,7 @@
 import { truncate } from '@sentry/core';
 import { parsePublicDsn } from './dsn';
 import { parseMatchPattern, parseRegexPattern, type MatchPattern, type PatternResult } from './patterns';
+import type { SegmentSentrySettings } from './public-types';
 
 /** The validated settings; the rest of the code never sees the raw JSON. */
 export interface Settings {
@@ -39,9 +40,16 @@ type Raw = Record<string, unknown>;
 // Every pattern is tested against every event; a list longer than this is a mistake, not a filter.
 const MAX_PATTERNS = 200;
 
-const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const;
-const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const;
-const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS];
+// The settings keys, written once here and checked against the published type both ways: each is a key
+// of SegmentSentrySettings (satisfies), and every key of that type is here (KeysOfThePublicType).
+const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
+const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
+const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS] as const satisfies ReadonlyArray<
+  keyof SegmentSentrySettings
+>;
+type KeysOfThePublicType = Exclude<keyof SegmentSentrySettings, (typeof KNOWN_KEYS)[number]> extends never ? true : false;
+const everyPublicKeyIsParsed: KeysOfThePublicType = true;
+void everyPublicKeyIsParsed;
 // Keys Segment's settings API returns for this destination that no longer mean anything to the
 // Sentry SDK (maxMessageLength, level) or describe the integration itself. Pasting Segment's
 // settings must not produce warnings for them.
@@ -179,7 +187,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   const problems: Problem[] = [];
 
   for (const key of Object.keys(settingsObject)) {
-    if (KNOWN_KEYS.includes(key) || IGNORED_SEGMENT_KEYS.includes(key)) continue;
+    if ((KNOWN_KEYS as readonly string[]).includes(key) || IGNORED_SEGMENT_KEYS.includes(key)) continue;
     const suggestion = closestKnownKey(key);
     problems.push({
       level: 'warn',

@@ -1,0 +1,34 @@
+import { setUser, type Client } from '@sentry/core';
+import { connectAnalytics } from './analytics-bridge';
+import type { CategoryPreferences } from './consent';
+import { createConsentGate, type ConsentGate } from './consent-transport';
+import type { LoaderHandoff } from './loader-protocol';
+import { startSentryClient } from './sentry-client';
+import type { Settings } from './settings';
+
+export interface StartParts {
+  version: string;
+  /** Where this bundle was loaded from; its frames are removed from stack traces. */
+  ownScriptUrl: string | undefined;
+  /** What the loader kept, when the full bundle was loaded by it. */
+  handoff: LoaderHandoff | undefined;
+  /** The visitor's consent as known before start-up (setConsent called early). */
+  preferences: CategoryPreferences | undefined;
+  /** Consent stamped on analytics.js calls (Segment's consent tools) goes here, like setConsent. */
+  onConsent: (preferences: CategoryPreferences) => void;
+}
+
+export interface Started {
+  client: Client;
+  /** Present when the settings ask for consent. */
+  consentGate: ConsentGate | undefined;
+}
+
+/** Everything that runs once valid settings are known: the consent gate, the Sentry client, analytics.js. */
+export function startSentry(settings: Settings, { version, ownScriptUrl, handoff, preferences, onConsent }: StartParts): Started {
+  const consentGate =
+    settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, () => setUser(null)) : undefined;
+  const client = startSentryClient(settings, ownScriptUrl, consentGate);
+  connectAnalytics(window, settings.globalAnalyticsKey, version, handoff, onConsent);
+  return { client, consentGate };
+}
