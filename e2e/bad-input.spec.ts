@@ -142,8 +142,12 @@ const cases: BadInput[] = [
 
 test.describe('bad input', () => {
 
-  for (const input of cases) {
-    test(`${input.name} gets one clear message and breaks nothing`, async ({ openPage, project, consoleLog, pageErrors, page, ingest }) => {
+  cases.forEach((input, index) => {
+    test(`${input.name} gets one clear message and breaks nothing`, async ({ openPage, project, consoleLog, pageErrors, page, ingest, browserName }) => {
+      // Parsing the settings is the same JavaScript in every engine: every case runs in Chromium, every
+      // fourth in Firefox (which keeps CI under 10 minutes); what differs by engine is covered elsewhere.
+      test.skip(browserName === 'firefox' && index % 4 !== 0, 'engine-independent: sampled in Firefox');
+      consoleLog.expectErrors(input.message);
       const requestsToIngest: string[] = [];
       page.on('request', (request) => {
         if (request.url().startsWith(ingest.origin)) requestsToIngest.push(request.url());
@@ -173,9 +177,10 @@ test.describe('bad input', () => {
       expect(ours[0]!.type).toBe(input.level);
       expect(pageErrors, 'uncaught errors on the page').toEqual([]);
     });
-  }
+  });
 
-  test('after a failed start, init with good settings starts Sentry and sends what was queued', async ({ openPage, project, page }) => {
+  test('after a failed start, init with good settings starts Sentry and sends what was queued', async ({ openPage, project, page, consoleLog }) => {
+    consoleLog.expectErrors(/is not valid JSON/);
     await openPage({ settings: '{"config": ' });
     await page.evaluate(() => window.SegmentSentry?.captureMessage('queued while not started'));
     expect(await page.evaluate((dsn) => window.SegmentSentry?.init({ config: dsn }), project.dsn)).toBe(true);

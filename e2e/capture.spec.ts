@@ -1,5 +1,8 @@
 import { describeEvent, expect, test } from './fixtures';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs/] });
+
 test.describe('capture', () => {
   test('an uncaught error reaches the ingest as unhandled, with its stack, the page URL and the user agent', async ({
     openPage,

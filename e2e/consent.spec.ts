@@ -2,6 +2,9 @@ import type { Page } from '@playwright/test';
 import { describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
 import { consentToolsBundle, routeSegment, segmentSnippet, WRITE_KEY } from './segment';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/before the visitor decided|thrown before the full bundle|uncaught before consent/] });
+
 const CONSENT = { consentSettings: { categories: ['Analytics'] } };
 const LOADER = '/dist/segment-sentry.loader.min.js';
 

@@ -2,6 +2,9 @@ import type { StackFrame } from '@sentry/core';
 import { expect, test, type Event } from './fixtures';
 import type { StaticServer } from '../scripts/static-server.mjs';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/failed|layered failure|sentinel|outside the whitelist|^listed /] });
+
 /**
  * Each filter is exercised by where an error really comes from: small scripts served from distinct
  * paths on the page's origin and from a second origin. Both sides are asserted: what matches is

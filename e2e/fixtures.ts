@@ -160,7 +160,13 @@ interface TestFixtures {
   /** A second project, for a second Sentry on the same page. */
   otherProject: Project;
   consoleLog: ConsoleLog;
+  /** Uncaught errors and rejections of the page; one that no test declared fails the test (checked after it). */
   pageErrors: string[];
+  /** Page errors a whole file or describe block expects: `test.use({ expectedPageErrors: [/boom/] })`. */
+  expectedPageErrors: RegExp[];
+  /** Declares page errors this test expects (the page's own, thrown on purpose). */
+  expectPageErrors: (...patterns: RegExp[]) => void;
+  declaredPageErrors: RegExp[];
   /** Builds a page from fixtures/template.html with these options, serves it and opens it. */
   openPage: (options?: PageOptions) => Promise<Page>;
   /** Serves a page built from these options and returns its URL without opening it. */
@@ -213,11 +219,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-  pageErrors: async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await use(errors);
-  },
+  expectedPageErrors: [[], { option: true }],
+  declaredPageErrors: async ({ expectedPageErrors }, use) => use([...expectedPageErrors]),
+  expectPageErrors: async ({ declaredPageErrors }, use) => use((...patterns) => void declaredPageErrors.push(...patterns)),
+  // Automatic, like consoleLog: as Sentry's own browser tests do, a page error nobody expected fails the test,
+  // so an error of ours that escapes into the page cannot pass unseen.
+  pageErrors: [
+    async ({ page, declaredPageErrors }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      const unexpected = errors.filter((message) => !declaredPageErrors.some((pattern) => pattern.test(message)));
+      expect(unexpected, 'page errors this test did not declare (expectPageErrors)').toEqual([]);
+    },
+    { auto: true },
+  ],
   pageUrl: async ({ site, project }, use) => {
     await use((options = {}) => site.register(`/pages/${++pageCounter}.html`, buildPage(options, project.dsn), options.headers));
   },

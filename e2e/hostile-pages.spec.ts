@@ -1,6 +1,9 @@
 import { describeEvent, expect, test, type Event, type PageOptions } from './fixtures';
 import { FULL_BUNDLE } from './page-builder';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/^(Uncaught )?(Error: )?host page error: /] });
+
 /**
  * Host pages built the way real sites are: Trusted Types, tag managers, odd globals, patched and frozen
  * built-ins. On each, for the loader and the full bundle where it applies: no page error is caused by
@@ -177,7 +180,8 @@ const hostPages: HostPage[] = [
 test.describe('hostile host pages', () => {
   for (const host of hostPages) {
     for (const variant of host.variants) {
-      test(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors }) => {
+      test(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors, expectPageErrors }) => {
+        if (host.browserReports) expectPageErrors(host.browserReports);
         // What reaches the page's own handlers, counted in the page: the browser's reports are not there.
         await page.addInitScript(() => {
           const uncaught: string[] = ((window as unknown as { uncaught: string[] }).uncaught = []);

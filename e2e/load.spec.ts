@@ -2,6 +2,9 @@ import type { Page } from '@playwright/test';
 import { EVENT_BUDGET } from '../src/event-budget';
 import { expect, sendSentinel, test, type Event, type Project } from './fixtures';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/frame storm/] });
+
 /**
  * Error storms: the page stays responsive (the longest main-thread stretch is reported), the number of
  * envelopes stays bounded (dedupe, then the event budget: a burst of 50, then one a second), and memory

@@ -3,6 +3,9 @@ import type { Page } from '@playwright/test';
 import { expect, test, type StaticServerFixture } from './fixtures';
 import { routeSegment, segmentSnippet } from './segment';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/after the full bundle|after the refusal|both tags|early rejection|first inline error|thrown after the failure|integrity attribute/] });
+
 const LOADER = '/dist/segment-sentry.loader.min.js';
 const FULL = '/dist/segment-sentry.min.js';
 

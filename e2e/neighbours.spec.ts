@@ -1,6 +1,9 @@
 import { describeEvent, expect, sendSentinel, test, type Event } from './fixtures';
 import { hostSentryBundle, type HostSentryPackage } from './host-sentry';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/boom|seen by both/] });
+
 const throwFromTimer = (message: string) => `setTimeout(function () { throw new Error(${JSON.stringify(message)}); });`;
 
 test.describe('living next to other code', () => {

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// (Firefox also reports the refused bundle as a page error of its own: "None of the “sha384” hashes in the integrity attribute match".)
+test.use({ expectedPageErrors: [/loaded with integrity|thrown on a strict CSP page|integrity attribute/] });
+
 const DIST_FILES = ['segment-sentry.js', 'segment-sentry.min.js'];
 
 test.describe('Content-Security-Policy', () => {

@@ -1,5 +1,8 @@
 import { expect, sendSentinel, test } from './fixtures';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/boom|early rejection/] });
+
 const throwError = (message: string) => `<script>setTimeout(function () { throw new Error(${JSON.stringify(message)}); });</script>`;
 
 test.describe('Public DSN (config)', () => {

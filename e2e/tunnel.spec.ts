@@ -2,6 +2,9 @@ import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/mount-tunnel.mjs';
 import { expect, queuedOffline, test, type Project, type StaticServerFixture } from './fixtures';
 
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+test.use({ expectedPageErrors: [/uncaught, through the tunnel/] });
+
 const LOADER = '/dist/segment-sentry.loader.min.js';
 
 /** The page's requests, split into those to Sentry's ingest (blocked, as a content blocker does) and those to the tunnel. */

@@ -88,5 +88,21 @@ test("the data-collection options become exactly what the installed SDK resolves
   const out = await trim.apply(path, await readFile(path, 'utf8'));
   const returned = /function resolveDataCollectionOptions\(options\) \{return (.*)\}/.exec(out)?.[1];
   const { resolveDataCollectionOptions } = await import(pathToFileURL(path).href);
-  expect(JSON.parse(returned ?? 'null')).toEqual(resolveDataCollectionOptions({}));
+  // The options object our client passes (src/sentry-client.ts), every key it sets, as the client passes it whole.
+  const clientOptions = {
+    dsn: 'https://public@o1.ingest.sentry.io/1',
+    tunnel: 'https://shop.example/sentry-tunnel',
+    release: 'shop@1.0.0',
+    environment: 'production',
+    ignoreErrors: ['ignored'],
+    denyUrls: [/vendor/],
+    allowUrls: [/app/],
+    integrations: [{ name: 'Dedupe' }],
+    stackParser: () => [],
+    transport: () => ({ send: () => Promise.resolve({}), flush: () => Promise.resolve(true) }),
+    transportOptions: { dbName: 'segment-sentry-offline', maxQueueSize: 30, flushAtStartup: true, bufferSize: 100 },
+  };
+  const source = await readFile(new URL('./sentry-client.ts', import.meta.url), 'utf8');
+  expect(source).not.toContain('dataCollection'); // the one option the SDK's function reads
+  expect(JSON.parse(returned ?? 'null')).toEqual(resolveDataCollectionOptions(clientOptions));
 });
