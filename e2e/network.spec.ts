@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import type { Page } from '@playwright/test';
 import { expect, queuedOffline, test } from './fixtures';
+import { closedPort } from '../scripts/closed-port.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/thrown as the page leaves/] });
@@ -16,14 +16,6 @@ function watchIngestRequests(page: Page, origin: string): { started: string[]; f
   return seen;
 }
 
-/** A port nothing listens on: the OS picks a free one, which is then closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The page still runs script and paints frames. */
 async function expectResponsive(page: Page): Promise<void> {

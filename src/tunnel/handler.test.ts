@@ -2,10 +2,10 @@
 // Sentry's ingest on 127.0.0.1: every refusal, byte-for-byte forwarding, the ingest's rate limits
 // passed back, and a property: no request body makes it contact anything outside the allowed DSNs.
 import { createServer, type IncomingMessage } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { createEnvelope, serializeEnvelope, type Envelope } from '@sentry/core';
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
+import { closedPort } from '../../scripts/closed-port.mjs';
 
 type HandlerModule = typeof import('./handler');
 const { createTunnelHandler } = (await import(new URL('../../dist/tunnel.mjs', import.meta.url).href)) as HandlerModule;
@@ -38,14 +38,6 @@ async function startUpstream(answer: () => { status: number; headers?: Record<st
   };
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A real envelope as the browser SDK sends it through a tunnel: the DSN in its header. */
 function envelopeFor(dsn: string | undefined, extra: Envelope[1] = []): Uint8Array<ArrayBuffer> {
