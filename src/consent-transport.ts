@@ -1,9 +1,8 @@
 import type { Envelope, Transport, TransportMakeRequestResponse } from '@sentry/core';
 import { consentState, type CategoryPreferences, type ConsentState } from './consent';
-
-// As many errors and messages as the loader and early-errors keep: enough to explain what happened
-// before the visitor answered, bounded so a page that never asks cannot grow it.
-export const MAX_KEPT_UNTIL_CONSENT = 30;
+// The same cap as what the loader and early-errors keep: enough to explain what happened before the
+// visitor answered, bounded so a page that never asks cannot grow it.
+import { MAX_KEPT } from './loader-protocol';
 
 export interface ConsentGate {
   /** The visitor's latest preferences; the state follows from them (consent.ts). */
@@ -66,7 +65,7 @@ export function createConsentGate(
   };
   const keep = (envelope: Envelope) => {
     const type = envelope[1][0]?.[0].type;
-    if (type === 'event' && keptEvents.length < MAX_KEPT_UNTIL_CONSENT) keptEvents.push(envelope);
+    if (type === 'event' && keptEvents.length < MAX_KEPT) keptEvents.push(envelope);
     else if (type === 'session') firstSession ? (latestSession = envelope) : (firstSession = envelope);
   };
 
