@@ -1,18 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test, type Event, type PageOptions } from './fixtures';
-import { routeSegment, segmentSnippet, type SegmentTraffic } from './segment';
-
-/** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */
-function identify(page: Page, ...args: unknown[]): Promise<void> {
-  return page.evaluate(
-    (callArgs) =>
-      new Promise<void>((resolve) => {
-        // The callback is analytics.js's last argument; it runs after delivery.
-        window.analytics.identify(...callArgs, () => resolve());
-      }),
-    args,
-  );
-}
+import { identify, routeSegment, segmentSnippet, type SegmentTraffic } from './segment';
 
 async function captureAfter(page: Page, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
   await page.evaluate((message) => window.SegmentSentry?.captureException(new Error(message)), text);

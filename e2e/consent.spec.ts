@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
-import { consentToolsBundle, routeSegment, segmentSnippet, WRITE_KEY } from './segment';
+import { capture, describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
+import { consentToolsBundle, identify, routeSegment, segmentSnippet, track, WRITE_KEY } from './segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/before the visitor decided|thrown before the full bundle|uncaught before consent/] });
@@ -11,11 +11,6 @@ const LOADER = '/dist/segment-sentry.loader.min.js';
 const setConsent = (page: Page, preferences: Record<string, boolean>) =>
   page.evaluate((given) => window.SegmentSentry?.setConsent(given), preferences);
 
-const capture = (page: Page, message: string) => page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
-
-/** Calls analytics.identify and resolves once analytics.js delivered it. */
-const identify = (page: Page, userId: string, traits: Record<string, unknown>) =>
-  page.evaluate(([id, given]) => new Promise<void>((resolve) => window.analytics.identify(id, given, () => resolve())), [userId, traits] as const);
 
 /**
  * A bounded wait where nothing may arrive: flush resolves once the client has processed every event and
@@ -215,7 +210,7 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     await project.waitForError('before the visitor decided');
 
     await decide(page, { Analytics: false });
-    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('after opting out', {}, () => resolve())));
+    await track(page, 'after opting out');
     await capture(page, 'after opting out');
     await page.evaluate(() => window.SegmentSentry?.flush(3000));
     expect(arrived(project, 'after opting out')).toEqual([]);
@@ -227,13 +222,13 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     project,
   }) => {
     await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-out', { Analytics: true }) });
-    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Viewed Page', {}, () => resolve())));
+    await track(page, 'Viewed Page');
     await capture(page, 'while the visitor agrees');
     await project.waitForError('while the visitor agrees');
 
     await decide(page, { Analytics: false });
     // The consent tools send the change as a track call; once analytics.js delivered a later call, ours saw it too.
-    await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('after opting out', {}, () => resolve())));
+    await track(page, 'after opting out');
     await capture(page, 'after opting out');
     await page.evaluate(() => window.SegmentSentry?.flush(3000));
     expect(arrived(project, 'after opting out')).toEqual([]);

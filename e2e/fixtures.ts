@@ -79,6 +79,10 @@ export async function sendSentinel(page: Page): Promise<void> {
   }, SENTINEL);
 }
 
+/** Captures an Error with this message through SegmentSentry. */
+export const capture = (page: Page, message: string): Promise<unknown> =>
+  page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
+
 /** How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). */
 export const queuedOffline = (page: Page): Promise<number> =>
   page.evaluate(

@@ -1,12 +1,9 @@
 import type { Page } from '@playwright/test';
-import { expect, queuedOffline, test } from './fixtures';
+import { capture, expect, queuedOffline, test } from './fixtures';
 import { closedPort } from '../scripts/closed-port.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/thrown as the page leaves/] });
-
-const capture = (page: Page, message: string) =>
-  page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
 
 /** Requests this page makes to the ingest, as the browser sees them. */
 function watchIngestRequests(page: Page, origin: string): { started: string[]; finished: string[] } {

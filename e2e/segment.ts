@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import * as esbuild from 'esbuild';
 
 /**
@@ -93,4 +93,21 @@ export async function routeSegment(context: BrowserContext, { blocked = false } 
     return route.fulfill({ contentType: 'application/json', json: { success: true } });
   });
   return traffic;
+}
+
+/** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */
+export function identify(page: Page, ...args: unknown[]): Promise<void> {
+  return page.evaluate(
+    (callArgs) =>
+      new Promise<void>((resolve) => {
+        // The callback is analytics.js's last argument; it runs after delivery.
+        window.analytics.identify(...callArgs, () => resolve());
+      }),
+    args,
+  );
+}
+
+/** Calls analytics.track(event) and resolves once analytics.js has delivered it to every destination. */
+export function track(page: Page, event: string): Promise<void> {
+  return page.evaluate((name) => new Promise<void>((resolve) => window.analytics.track(name, {}, {}, () => resolve())), event);
 }
