@@ -17,6 +17,8 @@ export default defineConfig({
     {
       name: 'chromium',
       testDir: 'e2e',
+      // Scenarios registered for every engine (everyEngine in e2e/fixtures.ts) have a WebKit copy tagged @webkit.
+      grepInvert: /@webkit/,
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -28,6 +30,7 @@ export default defineConfig({
     {
       name: 'firefox',
       testDir: 'e2e',
+      grepInvert: /@webkit/,
       use: {
         browserName: 'firefox',
         // Debian's firefox-esr over WebDriver BiDi; see patches/ and the README for the one command it lacks.
@@ -44,6 +47,13 @@ export default defineConfig({
           },
         },
       },
+    },
+    {
+      // Debian's WebKitGTK over WebDriver (scripts/webkit-driver.mjs): the @webkit copies of the shared scenarios.
+      name: 'webkit',
+      testDir: 'e2e',
+      grep: /@webkit/,
+      use: { browserName: 'webkit' },
     },
   ],
 });

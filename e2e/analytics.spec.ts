@@ -1,13 +1,12 @@
-import type { Page } from '@playwright/test';
-import { expect, test, type Event, type PageOptions } from './fixtures';
-import { identify, routeSegment, segmentSnippet, type SegmentTraffic } from './segment';
+import { everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './fixtures';
+import { identify, segmentSnippet } from './segment';
 
-async function captureAfter(page: Page, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
+async function captureAfter(page: BrowserPage, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
   await page.evaluate((message) => window.SegmentSentry?.captureException(new Error(message)), text);
   return project.waitForError(text);
 }
 
-const anonymousId = (page: Page) => page.evaluate(() => new Promise<string>((resolve) => window.analytics.ready(() => resolve(window.analytics.user().anonymousId()))));
+const anonymousId = (page: BrowserPage) => page.evaluate(() => new Promise<string>((resolve) => window.analytics.ready(() => resolve(window.analytics.user().anonymousId()))));
 
 const SNIPPET = `<script>${segmentSnippet()}</script>`;
 
@@ -19,14 +18,12 @@ const loadOrders: Array<[string, PageOptions]> = [
 ];
 
 test.describe('identify becomes the Sentry user', () => {
-  let traffic: SegmentTraffic;
-  test.beforeEach(async ({ context, site }) => {
-    traffic = await routeSegment(context);
+  test.beforeEach(async ({ site }) => {
     site.register('/snippet.js', segmentSnippet());
   });
 
   for (const [order, options] of loadOrders) {
-    test(`with ${order}`, async ({ openPage, page, project }) => {
+    everyEngine(`with ${order}`, async ({ openPage, page, project, segment }) => {
       await openPage(options);
       await identify(page, 'user-1', { email: 'ada@example.com', name: 'Ada Lovelace', plan: 'pro' });
       const event = await captureAfter(page, project, `identified with ${order}`);
@@ -38,11 +35,11 @@ test.describe('identify becomes the Sentry user', () => {
         segment_anonymous_id: await anonymousId(page),
       });
       // The real analytics.js delivered the same call to Segment's own API.
-      expect(traffic.apiCalls).toContain('/v1/i');
+      expect(segment.apiCalls).toContain('/v1/i');
     });
   }
 
-  test('an identify queued by the snippet before analytics.js loaded still arrives', async ({ openPage, page, project }) => {
+  everyEngine('an identify queued by the snippet before analytics.js loaded still arrives', async ({ openPage, page, project }) => {
     await openPage({
       beforeBundle: SNIPPET,
       body: `<script>window.queuedIdentify = new Promise(function (resolve) {
@@ -54,7 +51,7 @@ test.describe('identify becomes the Sentry user', () => {
     expect(event.user).toMatchObject({ id: 'queued-user', email: 'queued@example.com' });
   });
 
-  test('every identify overload analytics.js accepts maps correctly', async ({ openPage, page, project }) => {
+  everyEngine('every identify overload analytics.js accepts maps correctly', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await identify(page, { email: 'traits-only@example.com', username: 'traits_only' });
     expect((await captureAfter(page, project, 'traits only')).user).toEqual({
@@ -71,7 +68,7 @@ test.describe('identify becomes the Sentry user', () => {
     expect((await captureAfter(page, project, 'id, traits and options')).user).toMatchObject({ id: 'with-options', plan: 'team' });
   });
 
-  test('a returning user known to analytics.js is set without a new identify', async ({ pageUrl, page, project }) => {
+  everyEngine('a returning user known to analytics.js is set without a new identify', async ({ pageUrl, page, project }) => {
     await page.goto(pageUrl({ beforeBundle: SNIPPET }));
     await identify(page, 'returning-user', { email: 'back@example.com' });
     await page.goto(pageUrl({ beforeBundle: SNIPPET }));
@@ -80,12 +77,12 @@ test.describe('identify becomes the Sentry user', () => {
     expect(event.user).toMatchObject({ id: 'returning-user', email: 'back@example.com' });
   });
 
-  test('errors before analytics.js is ready still go out', async ({ openPage, project }) => {
+  everyEngine('errors before analytics.js is ready still go out', async ({ openPage, project }) => {
     await openPage({ beforeBundle: SNIPPET, body: `<script>window.SegmentSentry.captureException(new Error('before analytics.js'));</script>` });
     await project.waitForError('before analytics.js');
   });
 
-  test('reset clears the user and keeps the new anonymous id', async ({ openPage, page, project }) => {
+  everyEngine('reset clears the user and keeps the new anonymous id', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await identify(page, 'logged-in', { email: 'leaving@example.com' });
     const before = await anonymousId(page);
@@ -96,13 +93,13 @@ test.describe('identify becomes the Sentry user', () => {
     expect(event.user).toEqual({ segment_anonymous_id: after });
   });
 
-  test('a renamed global (data-global-segment-analytics-key) is found', async ({ openPage, page, project }) => {
+  everyEngine('a renamed global (data-global-segment-analytics-key) is found', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: `<script>${segmentSnippet({ globalAnalyticsKey: 'segmentAnalytics' })}</script>` });
     await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('renamed', {}, {}, resolve)));
     expect((await captureAfter(page, project, 'renamed global')).user).toMatchObject({ id: 'renamed' });
   });
 
-  test('the globalAnalyticsKey setting names the global', async ({ openPage, page, project }) => {
+  everyEngine('the globalAnalyticsKey setting names the global', async ({ openPage, page, project }) => {
     await openPage({
       settings: { globalAnalyticsKey: 'myAnalytics' },
       head: `<script>${segmentSnippet({ globalAnalyticsKey: 'myAnalytics' })}</script>`,
@@ -113,17 +110,13 @@ test.describe('identify becomes the Sentry user', () => {
 });
 
 test.describe('per-call switches', () => {
-  test.beforeEach(async ({ context }) => {
-    await routeSegment(context);
-  });
-
   const switches: Array<[string, Record<string, boolean>, boolean]> = [
     ['{Sentry: false} is not forwarded', { Sentry: false }, false],
     ['{All: false} is not forwarded', { All: false }, false],
     ['{All: false, Sentry: true} is forwarded', { All: false, Sentry: true }, true],
   ];
   for (const [title, integrations, forwarded] of switches) {
-    test(`an identify with ${title}`, async ({ openPage, page, project }) => {
+    everyEngine(`an identify with ${title}`, async ({ openPage, page, project }) => {
       await openPage({ beforeBundle: SNIPPET });
       await identify(page, 'first-user');
       await identify(page, 'switched-user', {}, { integrations });
@@ -131,7 +124,7 @@ test.describe('per-call switches', () => {
     });
   }
 
-  test('a track with {Sentry: false} adds no breadcrumb', async ({ openPage, page, project }) => {
+  everyEngine('a track with {Sentry: false} adds no breadcrumb', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await page.evaluate(
       () =>
@@ -147,11 +140,7 @@ test.describe('per-call switches', () => {
 });
 
 test.describe('breadcrumbs', () => {
-  test.beforeEach(async ({ context }) => {
-    await routeSegment(context);
-  });
-
-  test('track adds a segment.track breadcrumb with its properties; page adds a segment.page breadcrumb', async ({ openPage, page, project }) => {
+  everyEngine('track adds a segment.track breadcrumb with its properties; page adds a segment.page breadcrumb', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await page.evaluate(
       () =>
@@ -169,7 +158,7 @@ test.describe('breadcrumbs', () => {
     });
   });
 
-  test('a huge properties object is bounded and does not bloat events', async ({ openPage, page, project }) => {
+  everyEngine('a huge properties object is bounded and does not bloat events', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await page.evaluate(
       () =>
@@ -191,11 +180,7 @@ test.describe('breadcrumbs', () => {
 });
 
 test.describe('values that are not JSON-safe', () => {
-  test.beforeEach(async ({ context }) => {
-    await routeSegment(context);
-  });
-
-  test('functions, circular objects, DOM nodes, BigInt and long strings in traits and properties are normalized and bounded', async ({
+  everyEngine('functions, circular objects, DOM nodes, BigInt and long strings in traits and properties are normalized and bounded', async ({
     openPage,
     page,
     project,
@@ -233,7 +218,7 @@ test.describe('values that are not JSON-safe', () => {
     expect(consoleLog.ours()).toEqual([]);
   });
 
-  test('captured values that are not errors (a circular object, BigInt, a DOM node) are sent without throwing', async ({
+  everyEngine('captured values that are not errors (a circular object, BigInt, a DOM node) are sent without throwing', async ({
     openPage,
     page,
     project,
@@ -260,9 +245,8 @@ test.describe('values that are not JSON-safe', () => {
 });
 
 test.describe('analytics.js blocked or absent', () => {
-  test('with analytics.js blocked, Sentry keeps working and the page sees no error', async ({ context, openPage, page, project, pageErrors, consoleLog }) => {
-    await routeSegment(context, { blocked: true });
-    await openPage({ beforeBundle: SNIPPET });
+  everyEngine('with analytics.js blocked, Sentry keeps working and the page sees no error', async ({ openPage, page, project, pageErrors, consoleLog }) => {
+    await openPage({ beforeBundle: `<script>${segmentSnippet({ blocked: true })}</script>` });
     await page.evaluate(() => window.analytics.identify('never-delivered'));
     const event = await captureAfter(page, project, 'with analytics.js blocked');
     expect(event.user).toBeUndefined();
@@ -270,7 +254,7 @@ test.describe('analytics.js blocked or absent', () => {
     expect(consoleLog.ours()).toEqual([]);
   });
 
-  test('with no Segment on the page at all, Sentry works on its own', async ({ openPage, page, project, consoleLog }) => {
+  everyEngine('with no Segment on the page at all, Sentry works on its own', async ({ openPage, page, project, consoleLog }) => {
     await openPage();
     await page.evaluate(() => window.dispatchEvent(new Event('load')));
     await captureAfter(page, project, 'without Segment');

@@ -1,10 +1,10 @@
-import { describeEvent, expect, test } from './fixtures';
+import { describeEvent, everyEngine, expect, test } from './fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs/] });
 
 test.describe('capture', () => {
-  test('an uncaught error reaches the ingest as unhandled, with its stack, the page URL and the user agent', async ({
+  everyEngine('an uncaught error reaches the ingest as unhandled, with its stack, the page URL and the user agent', async ({
     openPage,
     project,
   }) => {
@@ -18,7 +18,7 @@ test.describe('capture', () => {
     expect(event.request?.headers?.['User-Agent']).toBe(await page.evaluate(() => navigator.userAgent));
   });
 
-  test('an unhandled promise rejection reaches the ingest as unhandled', async ({ openPage, project }) => {
+  everyEngine('an unhandled promise rejection reaches the ingest as unhandled', async ({ openPage, project }) => {
     const page = await openPage();
     await page.evaluate(() => void Promise.reject(new Error('rejected boom')));
     const event = await project.waitForError('rejected boom');
@@ -26,14 +26,17 @@ test.describe('capture', () => {
     expect(event.exception?.values?.[0]?.mechanism?.type).toMatch(/onunhandledrejection/);
   });
 
-  test('errors thrown inside timers and event handlers are captured with their stack', async ({ openPage, project }) => {
+  everyEngine('errors thrown inside timers and event handlers are captured with their stack', async ({ openPage, project }) => {
+    // The throwing functions live in the page's script: code a test evaluates has no URL in WebKit's
+    // frames ("onTimer@"), so the SDK could keep no frame of it (README, "Browser support").
     const page = await openPage({
       body: `<button id="fail">fail</button>
         <script>document.getElementById('fail').addEventListener('click', function onFailClick() {
           throw new Error('handler boom');
-        });</script>`,
+        });
+        window.startTimer = function () { setTimeout(function onTimer() { throw new Error('timer boom'); }, 0); };</script>`,
     });
-    await page.evaluate(() => setTimeout(function onTimer() { throw new Error('timer boom'); }, 0));
+    await page.evaluate(() => (window as unknown as { startTimer(): void }).startTimer());
     await page.click('#fail');
     for (const [text, api] of [['timer boom', 'setTimeout'], ['handler boom', 'addEventListener']] as const) {
       const exception = (await project.waitForError(text)).exception?.values?.[0];
@@ -43,8 +46,16 @@ test.describe('capture', () => {
     }
   });
 
-  test('wrapping EventTarget.prototype covers the listeners of every event target this browser has', async ({ openPage, project }) => {
-    const page = await openPage();
+  everyEngine('wrapping EventTarget.prototype covers the listeners of every event target this browser has', async ({ openPage, project }) => {
+    const page = await openPage({
+      body: `<script>window.readWithListener = function () {
+        const reader = new FileReader();
+        reader.addEventListener('load', function onReaderLoad() {
+          throw new Error('reader listener boom');
+        });
+        reader.readAsText(new Blob(['text']));
+      };</script>`,
+    });
     // Why the bundle wraps only EventTarget (sentry-client.ts): no other interface here has an
     // addEventListener of its own that a listener could be added through.
     const ownAddEventListener = await page.evaluate(() =>
@@ -56,19 +67,13 @@ test.describe('capture', () => {
     );
     expect(ownAddEventListener).toEqual(['EventTarget']);
     // And a listener on a target that is not a DOM node is wrapped too.
-    await page.evaluate(() => {
-      const reader = new FileReader();
-      reader.addEventListener('load', function onReaderLoad() {
-        throw new Error('reader listener boom');
-      });
-      reader.readAsText(new Blob(['text']));
-    });
+    await page.evaluate(() => (window as unknown as { readWithListener(): void }).readWithListener());
     const exception = (await project.waitForError('reader listener boom')).exception?.values?.[0];
     expect(exception?.mechanism?.type).toContain('addEventListener');
     expect(exception?.stacktrace?.frames?.some((frame) => frame.function?.includes('onReaderLoad'))).toBe(true);
   });
 
-  test('breadcrumbs record clicks, console, fetch, XHR and navigation before an error', async ({ openPage, project }) => {
+  everyEngine('breadcrumbs record clicks, console, fetch, XHR and navigation before an error', async ({ openPage, project }) => {
     const page = await openPage({ body: `<button id="press">press</button>` });
     await page.click('#press');
     await page.evaluate(async () => {
@@ -93,7 +98,7 @@ test.describe('capture', () => {
     expect(byCategory('navigation')[0]?.data).toMatchObject({ to: '/next-page' });
   });
 
-  test('chained causes (error.cause) arrive as linked exceptions', async ({ openPage, project }) => {
+  everyEngine('chained causes (error.cause) arrive as linked exceptions', async ({ openPage, project }) => {
     const page = await openPage();
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('outer failure', { cause: new TypeError('root cause') })));
     const event = await project.waitForError('outer failure');
@@ -103,7 +108,7 @@ test.describe('capture', () => {
     ]);
   });
 
-  test('the same error thrown twice in a row (same message, same stack) is sent once', async ({ openPage, project }) => {
+  everyEngine('the same error thrown twice in a row (same message, same stack) is sent once', async ({ openPage, project }) => {
     const page = await openPage();
     await page.evaluate(() => {
       // Two distinct Error objects from the same line: only Sentry's dedupe can tell they are one.
@@ -115,7 +120,7 @@ test.describe('capture', () => {
     expect(project.events().filter((event) => describeEvent(event).includes('twice boom'))).toHaveLength(1);
   });
 
-  test('a release-health session starts with the page and records the unhandled error', async ({ openPage, project }) => {
+  everyEngine('a release-health session starts with the page and records the unhandled error', async ({ openPage, project }) => {
     const page = await openPage({ settings: { release: 'health@1.0.0', environment: 'staging' } });
     const started = await project.waitForItem('session', (session) => session.init === true, 'initial session');
     expect(started.payload).toMatchObject({ status: 'ok', attrs: { release: 'health@1.0.0', environment: 'staging' } });
@@ -125,7 +130,7 @@ test.describe('capture', () => {
     expect(updated.payload.sid).toBe(started.payload.sid);
   });
 
-  test('an error thrown during start-up, before the session is due, still counts towards the one session of the page', async ({
+  everyEngine('an error thrown during start-up, before the session is due, still counts towards the one session of the page', async ({
     openPage,
     project,
   }) => {
@@ -139,7 +144,7 @@ test.describe('capture', () => {
     expect(new Set(project.items('session').map((item) => item.payload.sid))).toEqual(new Set([first.payload.sid]));
   });
 
-  test("the bundle's own requests bypass a fetch wrapper the page adds later, and open no iframe", async ({ openPage, project }) => {
+  everyEngine("the bundle's own requests bypass a fetch wrapper the page adds later, and open no iframe", async ({ openPage, project }) => {
     // Like an APM script loaded after ours. Sentry's transport would fetch a clean copy from a hidden
     // iframe once the page's fetch is wrapped: ours took the page's fetch during start-up.
     const page = await openPage({
@@ -171,7 +176,7 @@ test.describe('capture', () => {
 });
 
 test.describe('window.SegmentSentry', () => {
-  test('exposes its version, captureException, captureMessage and a flush promise', async ({ openPage, project }) => {
+  everyEngine('exposes its version, captureException, captureMessage and a flush promise', async ({ openPage, project }) => {
     const page = await openPage();
     const { version, eventId, flushed } = await page.evaluate(async () => {
       const api = window.SegmentSentry!;
@@ -188,7 +193,7 @@ test.describe('window.SegmentSentry', () => {
     expect((await project.waitForError('api boom')).exception?.values?.[0]?.mechanism?.handled).toBe(true);
   });
 
-  test('calls made before init are kept and sent once Sentry starts', async ({ openPage, project }) => {
+  everyEngine('calls made before init are kept and sent once Sentry starts', async ({ openPage, project }) => {
     const page = await openPage({ settings: null });
     await page.evaluate(() => {
       window.SegmentSentry?.captureMessage('queued before init');

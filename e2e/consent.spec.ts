@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { capture, describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
-import { consentToolsBundle, identify, routeSegment, segmentSnippet, track, WRITE_KEY } from './segment';
+import { consentToolsBundle, identify, segmentSnippet, track, WRITE_KEY } from './segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/before the visitor decided|thrown before the full bundle|uncaught before consent/] });
@@ -25,10 +25,6 @@ async function settleWithNothingSent(page: Page, project: Project): Promise<void
 const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
 
 test.describe('consent: Sentry waits for the visitor\'s yes', () => {
-  test.beforeEach(async ({ context }) => {
-    await routeSegment(context);
-  });
-
   test('unknown: nothing reaches the ingest and nothing is written to IndexedDB; on a grant what was kept arrives with the user and breadcrumbs it had, then the session', async ({
     openPage,
     page,
@@ -196,10 +192,6 @@ const decide = (page: Page, preferences: Record<string, boolean>) =>
   page.evaluate((given) => (window as unknown as { cmp: { decide(p: Record<string, boolean>): void } }).cmp.decide(given), preferences);
 
 test.describe("consent from Segment's consent tools (context.consent.categoryPreferences)", () => {
-  test.beforeEach(async ({ context }) => {
-    await routeSegment(context);
-  });
-
   test('opt-in: errors wait until the visitor opts in, and stop when they opt out', async ({ openPage, page, project }) => {
     await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-in', null) });
     await page.evaluate(() => setTimeout(() => { throw new Error('before the visitor decided'); }));

@@ -1,5 +1,5 @@
 import type { StackFrame } from '@sentry/core';
-import { expect, test, type Event } from './fixtures';
+import { everyEngine, expect, test, type BrowserPage, type Event } from './fixtures';
 import type { StaticServer } from '../scripts/static-server.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
@@ -26,7 +26,7 @@ const mentions = (text: string) => (event: Event) =>
   (event.exception?.values ?? []).some((value) => value.value?.includes(text)) || event.message?.includes(text) === true;
 
 test.describe('Ignore Errors (ignoreErrors)', () => {
-  test('a plain string drops errors whose message contains it; others arrive', async ({ openPage, project }) => {
+  everyEngine('a plain string drops errors whose message contains it; others arrive', async ({ openPage, project }) => {
     const page = await openPage({ settings: { ignoreErrors: ['noisy widget'] } });
     await page.evaluate(() => {
       window.SegmentSentry?.captureException(new Error('the noisy widget failed'));
@@ -36,7 +36,7 @@ test.describe('Ignore Errors (ignoreErrors)', () => {
     await project.expectNoEvent(page, mentions('noisy widget'));
   });
 
-  test('a /regex/ matches "Type: value", so the same text with another type arrives', async ({ openPage, project }) => {
+  everyEngine('a /regex/ matches "Type: value", so the same text with another type arrives', async ({ openPage, project }) => {
     const page = await openPage({ settings: { ignoreErrors: ['/^TypeError: ignored/i'] } });
     await page.evaluate(() => {
       window.SegmentSentry?.captureException(new TypeError('ignored by type'));
@@ -47,7 +47,7 @@ test.describe('Ignore Errors (ignoreErrors)', () => {
     await project.expectNoEvent(page, (event) => event.exception?.values?.[0]?.type === 'TypeError');
   });
 
-  test('captured messages are filtered too', async ({ openPage, project }) => {
+  everyEngine('captured messages are filtered too', async ({ openPage, project }) => {
     const page = await openPage({ settings: { ignoreErrors: ['/^heartbeat \\d+$/'] } });
     await page.evaluate(() => {
       window.SegmentSentry?.captureMessage('heartbeat 42');
@@ -57,7 +57,7 @@ test.describe('Ignore Errors (ignoreErrors)', () => {
     await project.expectNoEvent(page, (event) => event.message === 'heartbeat 42');
   });
 
-  test('an invalid entry is skipped with a warning and the other entries still work', async ({ openPage, project, consoleLog }) => {
+  everyEngine('an invalid entry is skipped with a warning and the other entries still work', async ({ openPage, project, consoleLog }) => {
     const page = await openPage({ settings: { ignoreErrors: ['/(unclosed/', 'noisy widget'] } });
     await consoleLog.waitFor(/ignoreErrors\[0\] "\/\(unclosed\/" is not a usable regular expression/);
     await page.evaluate(() => {
@@ -70,7 +70,7 @@ test.describe('Ignore Errors (ignoreErrors)', () => {
 });
 
 test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () => {
-  test('ignoreUrls drops errors from a matching script path; errors from other scripts arrive', async ({ openPage, project, site }) => {
+  everyEngine('ignoreUrls drops errors from a matching script path; errors from other scripts arrive', async ({ openPage, project, site }) => {
     const vendor = throwingScript(site, 'vendor', 'vendor script failed');
     const app = throwingScript(site, 'app', 'app script failed');
     const page = await openPage({ settings: { ignoreUrls: ['/assets/vendor/'] }, body: vendor.tag + app.tag });
@@ -78,7 +78,7 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
     await project.expectNoEvent(page, mentions('vendor script failed'));
   });
 
-  test('ignoreUrls drops errors from a script on another origin, named by a /regex/', async ({ openPage, project, site, otherSite }) => {
+  everyEngine('ignoreUrls drops errors from a script on another origin, named by a /regex/', async ({ openPage, project, site, otherSite }) => {
     const foreign = throwingScript(otherSite, 'widget', 'foreign script failed');
     const own = throwingScript(site, 'app', 'own script failed');
     const originPattern = `/^${otherSite.origin.replace(/[.:/]/g, '\\$&')}\\//`;
@@ -88,7 +88,7 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
     await project.expectNoEvent(page, mentions('foreign script failed'));
   });
 
-  test('whitelistUrls keeps only errors from matching scripts', async ({ openPage, project, site, otherSite }) => {
+  everyEngine('whitelistUrls keeps only errors from matching scripts', async ({ openPage, project, site, otherSite }) => {
     const app = throwingScript(site, 'app', 'whitelisted app failed');
     const vendor = throwingScript(site, 'vendor', 'unlisted vendor failed');
     const foreign = throwingScript(otherSite, 'app', 'unlisted foreign failed');
@@ -105,7 +105,7 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
     });
   });
 
-  test('whitelistUrls set to the page URL keeps errors from inline scripts', async ({ pageUrl, page, project, site }) => {
+  everyEngine('whitelistUrls set to the page URL keeps errors from inline scripts', async ({ pageUrl, page, project, site }) => {
     const vendor = throwingScript(site, 'vendor', 'vendor outside the whitelist');
     const url = pageUrl({
       settings: { whitelistUrls: ['/pages/'] },
@@ -117,20 +117,25 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
     await project.expectNoEvent(page, mentions('vendor outside the whitelist'));
   });
 
-  test("SegmentSentry.captureMessage is judged by the caller's URL, not by our bundle's", async ({ openPage, project, site }) => {
-    const caller = site.register(`/assets/app/reporter-${++scriptCounter}.js`, "window.report = function report(text) { window.SegmentSentry.captureMessage(text); };");
-    const page = await openPage({
-      settings: { whitelistUrls: ['/assets/app/'], ignoreUrls: ['/dist/'] },
-      body: `<script src="${caller}"></script>`,
+  // However the bundle is loaded: a query string (cache busting) is one that WebKit leaves out of its stack URLs.
+  for (const bundle of ['/dist/segment-sentry.min.js', '/dist/segment-sentry.min.js?v=2', '/dist/segment-sentry.loader.min.js?v=2']) {
+    everyEngine(`SegmentSentry.captureMessage is judged by the caller's URL, not by our bundle's (${bundle})`, async ({ openPage, project, site }) => {
+      const caller = site.register(`/assets/app/reporter-${++scriptCounter}.js`, "window.report = function report(text) { window.SegmentSentry.captureMessage(text); };");
+      const page = await openPage({
+        bundle,
+        settings: { whitelistUrls: ['/assets/app/'], ignoreUrls: ['/dist/'] },
+        body: `<script src="${caller}"></script>`,
+      });
+      await page.waitForFunction(() => window.SegmentSentry && !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
+      await page.evaluate(() => (window as unknown as { report(text: string): void }).report('reported by the app'));
+      const event = await project.waitForEvent((candidate) => candidate.message === 'reported by the app');
+      const frames = event.exception?.values?.[0]?.stacktrace?.frames ?? [];
+      expect(frames.at(-1)?.filename).toBe(caller);
+      expect(frames.some((frame) => frame.filename?.includes('/dist/'))).toBe(false);
     });
-    await page.evaluate(() => (window as unknown as { report(text: string): void }).report('reported by the app'));
-    const event = await project.waitForEvent((candidate) => candidate.message === 'reported by the app');
-    const frames = event.exception?.values?.[0]?.stacktrace?.frames ?? [];
-    expect(frames.at(-1)?.filename).toBe(caller);
-    expect(frames.some((frame) => frame.filename?.includes('/dist/'))).toBe(false);
-  });
+  }
 
-  test('with both, the whitelist applies first and then the ignore list', async ({ openPage, project, site }) => {
+  everyEngine('with both, the whitelist applies first and then the ignore list', async ({ openPage, project, site }) => {
     const app = throwingScript(site, 'app', 'listed and not ignored');
     const vendor = throwingScript(site, 'vendor', 'listed but ignored');
     const sentinel = throwingScript(site, 'app', 'listed sentinel');
@@ -149,7 +154,7 @@ test.describe('Include Paths (includePaths)', () => {
    * origin and a script on another origin (and, in V8, a native Array.prototype.map frame).
    */
   async function openLayeredStack(
-    { site, otherSite, pageUrl, page }: { site: StaticServer; otherSite: StaticServer; pageUrl: (o?: object) => string; page: import('@playwright/test').Page },
+    { site, otherSite, pageUrl, page }: { site: StaticServer; otherSite: StaticServer; pageUrl: (o?: object) => string; page: BrowserPage },
     includePaths: (urls: { page: string; app: string; vendor: string; foreign: string }) => string[] | undefined,
   ) {
     const n = ++scriptCounter;
@@ -176,7 +181,7 @@ test.describe('Include Paths (includePaths)', () => {
 
   const framesOf = (event: Event): StackFrame[] => event.exception?.values?.[0]?.stacktrace?.frames ?? [];
 
-  test('frames whose URL matches are in-app and every other frame is not, in both stack formats', async ({
+  everyEngine('frames whose URL matches are in-app and every other frame is not, in both stack formats', async ({
     site,
     otherSite,
     pageUrl,
@@ -204,7 +209,7 @@ test.describe('Include Paths (includePaths)', () => {
     }
   });
 
-  test('the page URL as a pattern marks inline-script frames in-app', async ({ site, otherSite, pageUrl, page, project }) => {
+  everyEngine('the page URL as a pattern marks inline-script frames in-app', async ({ site, otherSite, pageUrl, page, project }) => {
     const urls = await openLayeredStack({ site, otherSite, pageUrl, page }, (u) => [`/${u.page.split('/').pop()!.replace('.', '\\.')}$/`]);
     const frames = framesOf(await project.waitForError('layered failure'));
     const inline = frames.filter((frame) => frame.filename === urls.page);
@@ -212,7 +217,7 @@ test.describe('Include Paths (includePaths)', () => {
     for (const frame of frames) expect(frame.in_app, `${frame.function} in ${frame.filename}`).toBe(frame.filename === urls.page);
   });
 
-  test('without includePaths, frames stay as the SDK marks them', async ({ site, otherSite, pageUrl, page, project }) => {
+  everyEngine('without includePaths, frames stay as the SDK marks them', async ({ site, otherSite, pageUrl, page, project }) => {
     const urls = await openLayeredStack({ site, otherSite, pageUrl, page }, () => undefined);
     const frames = framesOf(await project.waitForError('layered failure'));
     const http = frames.filter((frame) => frame.filename?.startsWith('http'));
@@ -220,7 +225,7 @@ test.describe('Include Paths (includePaths)', () => {
     expect(http.every((frame) => frame.in_app === true)).toBe(true);
   });
 
-  test('an invalid pattern is skipped with a warning and the others still mark frames', async ({ site, otherSite, pageUrl, page, project, consoleLog }) => {
+  everyEngine('an invalid pattern is skipped with a warning and the others still mark frames', async ({ site, otherSite, pageUrl, page, project, consoleLog }) => {
     const urls = await openLayeredStack({ site, otherSite, pageUrl, page }, () => ['([unclosed', '/assets/app/']);
     await consoleLog.waitFor(/includePaths\[0\] "\(\[unclosed" is not a usable regular expression/);
     const frames = framesOf(await project.waitForError('layered failure'));

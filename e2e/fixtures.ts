@@ -1,11 +1,17 @@
-import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { Event } from '@sentry/core';
 import { startIngestServer, type IngestItem, type IngestServer } from '../scripts/ingest-server.mjs';
+import { mountLocalSegment } from '../scripts/local-segment.mjs';
 import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
+import { startWebKitDriver } from '../scripts/webkit-driver.mjs';
+import type { BrowserPage } from './browser-page';
 import { buildPage, type PageOptions } from './page-builder';
+import { PAGE_RECORDER } from './page-recorder';
+import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentTraffic } from './segment';
+import { WebDriverPage } from './webdriver-page';
 
 export { expect };
-export type { Event, IngestItem, PageOptions };
+export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
 
 export const PREFIX = '[segment-sentry]';
@@ -52,13 +58,13 @@ export class Project {
    * A barrier, not an assertion: once it resolves, everything the page captured before it has been
    * processed and sent (a sentinel captured after it arrived, and the client was flushed).
    */
-  async settle(page: Page): Promise<void> {
+  async settle(page: BrowserPage): Promise<void> {
     await sendSentinel(page);
     await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
   }
 
-  async expectNoEvent(page: Page, predicate: (event: Event) => boolean, options: { sentinelError?: string } = {}): Promise<void> {
+  async expectNoEvent(page: BrowserPage, predicate: (event: Event) => boolean, options: { sentinelError?: string } = {}): Promise<void> {
     if (options.sentinelError) {
       // The page sends its own sentinel (an error it throws last), for filters a message would not pass.
       await this.waitForError(options.sentinelError);
@@ -72,7 +78,7 @@ export class Project {
   }
 }
 
-export async function sendSentinel(page: Page): Promise<void> {
+export async function sendSentinel(page: BrowserPage): Promise<void> {
   await page.evaluate(async (message) => {
     window.SegmentSentry?.captureMessage(message);
     await window.SegmentSentry?.flush(5000);
@@ -80,11 +86,11 @@ export async function sendSentinel(page: Page): Promise<void> {
 }
 
 /** Captures an Error with this message through SegmentSentry. */
-export const capture = (page: Page, message: string): Promise<unknown> =>
+export const capture = (page: BrowserPage, message: string): Promise<unknown> =>
   page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
 
 /** How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). */
-export const queuedOffline = (page: Page): Promise<number> =>
+export const queuedOffline = (page: BrowserPage): Promise<number> =>
   page.evaluate(
     () =>
       new Promise<number>((resolve) => {
@@ -101,7 +107,7 @@ export const queuedOffline = (page: Page): Promise<number> =>
   );
 
 /** Whether our offline queue's database exists at all (looking does not create it). */
-export const offlineDatabaseExists = (page: Page): Promise<boolean> =>
+export const offlineDatabaseExists = (page: BrowserPage): Promise<boolean> =>
   page.evaluate(async () => (await indexedDB.databases()).some((database) => database.name === 'segment-sentry-offline'));
 
 export function describeEvent(event: Event): string {
@@ -128,7 +134,7 @@ export class ConsoleLog {
       .map((entry) => entry.text);
   }
 
-  record(message: ConsoleMessage): void {
+  record(message: { type(): string; text(): string }): void {
     this.entries.push({ type: message.type(), text: message.text() });
     for (const listener of this.listeners) listener();
   }
@@ -175,6 +181,8 @@ interface TestFixtures {
   openPage: (options?: PageOptions) => Promise<Page>;
   /** Serves a page built from these options and returns its URL without opening it. */
   pageUrl: (options?: PageOptions) => string;
+  /** The real Segment served from `site` (e2e/segment.ts), and the calls analytics.js made to its API in this test. */
+  segment: SegmentTraffic;
 }
 
 interface WorkerFixtures {
@@ -207,6 +215,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   site: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
   otherSite: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
   project: async ({ ingest }, use) => use(newProject(ingest)),
+  // Automatic and cheap (it only registers routes on the site): any page may carry the snippet.
+  segment: [
+    async ({ site }, use) => {
+      const traffic: SegmentTraffic = { apiCalls: [] };
+      mountLocalSegment(site, { writeKey: WRITE_KEY, blockedWriteKey: BLOCKED_WRITE_KEY, onApiCall: (path) => traffic.apiCalls.push(path) });
+      await use(traffic);
+    },
+    { auto: true },
+  ],
   otherProject: async ({ ingest }, use) => use(newProject(ingest)),
   // Automatic, so every test that opens a page is watched from its first line.
   consoleLog: [
@@ -251,3 +268,59 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
   },
 });
+
+/**
+ * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/webkit-driver.mjs starts the
+ * display and the driver once per worker). `page` is a WebDriverPage, a new session per test; the servers put
+ * the page recorder first in every page, for console lines and page errors.
+ */
+export const webkitTest = test.extend<object, { webkitDriver: { url: string } }>({
+  webkitDriver: [
+    async ({}, use) => {
+      const driver = await startWebKitDriver();
+      try {
+        await use(driver);
+      } finally {
+        driver.stop();
+      }
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+  site: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
+  otherSite: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
+  page: async ({ webkitDriver }, use) => {
+    const page = await WebDriverPage.open(webkitDriver.url);
+    try {
+      // Typed as Playwright's Page for the shared fixtures; scenarios see it as a BrowserPage (everyEngine).
+      await use(page as unknown as Page);
+    } finally {
+      await page.close();
+    }
+  },
+});
+
+/** What a scenario run in every engine may use: the shared fixtures, with the page as a BrowserPage. */
+export interface ScenarioArgs {
+  page: BrowserPage;
+  openPage: (options?: PageOptions) => Promise<BrowserPage>;
+  pageUrl: (options?: PageOptions) => string;
+  project: Project;
+  otherProject: Project;
+  consoleLog: ConsoleLog;
+  pageErrors: string[];
+  expectPageErrors: (...patterns: RegExp[]) => void;
+  ingest: IngestServer;
+  site: StaticServer;
+  otherSite: StaticServer;
+  segment: SegmentTraffic;
+  browserName: string;
+}
+
+/**
+ * Registers one scenario for every engine: in the Chromium and Firefox lanes through Playwright, and in the
+ * WebKit lane (its title tagged @webkit, which the projects select on) through WebDriver.
+ */
+export function everyEngine(title: string, body: (args: ScenarioArgs, testInfo: TestInfo) => Promise<void>): void {
+  test(title, body);
+  webkitTest(`${title} @webkit`, body);
+}

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
-import { expect, test, type StaticServerFixture } from './fixtures';
-import { routeSegment, segmentSnippet } from './segment';
+import { everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './fixtures';
+import { segmentSnippet } from './segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/after the full bundle|after the refusal|both tags|early rejection|first inline error|thrown after the failure|integrity attribute/] });
@@ -10,22 +9,34 @@ const LOADER = '/dist/segment-sentry.loader.min.js';
 const FULL = '/dist/segment-sentry.min.js';
 
 /** Resolves once the full bundle has taken over from the loader. */
-const fullBundleRunning = (page: Page) =>
+const fullBundleRunning = (page: BrowserPage) =>
   page.waitForFunction(() => Boolean(window.SegmentSentry) && !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
 
 /** When the full bundle's request started, and when the page's load event did (page clock, ms). */
-const timings = (page: Page) =>
+const timings = (page: BrowserPage) =>
   page.evaluate((full) => {
     const request = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith(full));
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return { requestStart: request?.startTime, loadEvent: navigation.loadEventStart };
   }, FULL);
 
+let folderCounter = 0;
+
+/**
+ * Serves the loader from a folder of its own and returns its URL; `serveFullBundle` is given the path where
+ * that loader will look for the full bundle (beside itself), to serve there whatever the test needs.
+ */
+async function loaderBeside(site: StaticServerFixture, serveFullBundle: (path: string) => void): Promise<string> {
+  const folder = `/loader-${++folderCounter}`;
+  serveFullBundle(`${folder}/segment-sentry.min.js`);
+  return site.register(`${folder}/segment-sentry.loader.min.js`, await readFile(new URL(`..${LOADER}`, import.meta.url)));
+}
+
 /** An image that holds the page's load event back for a while. */
 const slowImage = (site: StaticServerFixture) => `<img src="${site.register(`/slow-${Date.now()}.gif`, '', { 'Content-Type': 'image/gif' }, 1500)}" alt="">`;
 
 test.describe('the loader', () => {
-  test('without errors, the full bundle is requested only after the load event', async ({ openPage, page, project }) => {
+  everyEngine('without errors, the full bundle is requested only after the load event', async ({ openPage, page, project }) => {
     await openPage({ bundle: LOADER });
     await fullBundleRunning(page);
     const { requestStart, loadEvent } = await timings(page);
@@ -34,7 +45,7 @@ test.describe('the loader', () => {
     await project.waitForError('after the full bundle');
   });
 
-  test('an error thrown in the first inline script arrives with its stack, and loads the full bundle at once', async ({
+  everyEngine('an error thrown in the first inline script arrives with its stack, and loads the full bundle at once', async ({
     openPage,
     page,
     project,
@@ -53,14 +64,14 @@ test.describe('the loader', () => {
     expect(requestStart).toBeLessThan(loadEvent);
   });
 
-  test('a rejection before the full bundle runs arrives with its stack', async ({ openPage, project }) => {
+  everyEngine('a rejection before the full bundle runs arrives with its stack', async ({ openPage, project }) => {
     await openPage({ bundle: LOADER, head: `<script>function rejectEarly() { return Promise.reject(new TypeError('early rejection')); } rejectEarly();</script>` });
     const exception = (await project.waitForError('early rejection')).exception?.values?.[0];
     expect(exception?.mechanism).toMatchObject({ handled: false, type: 'auto.browser.global_handlers.onunhandledrejection' });
     expect(exception?.stacktrace?.frames?.some((frame) => frame.function === 'rejectEarly')).toBe(true);
   });
 
-  test('SegmentSentry calls made to the loader are replayed in order, flush included', async ({ openPage, page, project }) => {
+  everyEngine('SegmentSentry calls made to the loader are replayed in order, flush included', async ({ openPage, page, project }) => {
     await openPage({
       bundle: LOADER,
       head: `<script>
@@ -77,7 +88,7 @@ test.describe('the loader', () => {
     expect([...timestamps].sort((a, b) => a - b)).toEqual(timestamps);
   });
 
-  test('forceLoad() loads the full bundle before the load event', async ({ openPage, page, site }) => {
+  everyEngine('forceLoad() loads the full bundle before the load event', async ({ openPage, page, site }) => {
     await openPage({ bundle: LOADER, head: '<script>window.SegmentSentry.forceLoad();</script>', body: slowImage(site) });
     await fullBundleRunning(page);
     const { requestStart, loadEvent } = await timings(page);
@@ -97,12 +108,10 @@ test.describe('the loader', () => {
     ['delivered by analytics.js after the full bundle runs', false],
   ] as const) {
     test(`identify and track made before the full bundle runs show up as the user and breadcrumbs (${title})`, async ({
-      context,
       openPage,
       page,
       project,
     }) => {
-      await routeSegment(context);
       if (holdFullBundle) {
         // Hold the full bundle back until analytics.js has delivered the identify to the loader's plugin.
         await page.route(`**${FULL}`, async (route) => {
@@ -112,9 +121,9 @@ test.describe('the loader', () => {
       } else {
         // Hold analytics.js's settings back until the full bundle runs (a fetch does not delay the load
         // event, a script would): the identify then reaches the full bundle through the loader's plugin.
-        await page.route('https://cdn.segment.com/v1/projects/*/settings', async (route) => {
+        await page.route('**/v1/projects/*/settings', async (route) => {
           await fullBundleRunning(page);
-          await route.fallback();
+          await route.continue();
         });
       }
       await openPage({ bundle: LOADER, head: EARLY_SEGMENT_CALLS });
@@ -130,13 +139,17 @@ test.describe('the loader', () => {
     });
   }
 
-  test('a blocked full bundle gives one warning, no page error and no retry; flush settles false at once', async ({ openPage, page, consoleLog, pageErrors }) => {
+  everyEngine('a blocked full bundle gives one warning, no page error and no retry; flush settles false at once', async ({ openPage, page, site, consoleLog, pageErrors }) => {
     let requests = 0;
-    await page.route(`**${FULL}`, (route) => {
-      requests++;
-      return route.abort('blockedbyclient');
-    });
-    await openPage({ bundle: LOADER, head: '<script>window.pendingFlush = window.SegmentSentry.flush();</script>' });
+    // Refused, so the script fails to load as behind a content blocker. (A cut connection is not the same:
+    // browsers retry a request whose reused connection was closed, which is not our retry.)
+    const loader = await loaderBeside(site, (path) =>
+      site.mount(path, (_request, response) => {
+        requests++;
+        response.writeHead(403).end();
+      }),
+    );
+    await openPage({ bundle: loader, head: '<script>window.pendingFlush = window.SegmentSentry.flush();</script>' });
     await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js; errors are not reported$/);
     // A flush that was waiting (with no timeout) settles false, and so does a later one, at once.
     expect(await page.evaluate(() => (window as unknown as { pendingFlush: Promise<boolean> }).pendingFlush)).toBe(false);
@@ -150,18 +163,18 @@ test.describe('the loader', () => {
     await expect.poll(() => pageErrors.some((message) => message.includes('thrown after the failure'))).toBe(true);
     expect(requests).toBe(1);
     expect(consoleLog.ours()).toHaveLength(1);
-    // Firefox reports the aborted response as an integrity failure of its own; nothing of ours is uncaught.
+    // Firefox reports the failed response as an integrity failure of its own; nothing of ours is uncaught.
     expect(pageErrors.filter((message) => !/integrity attribute|thrown after the failure/.test(message))).toEqual([]);
   });
 
-  test('flush(timeout) from the loader settles false by its timeout while the full bundle is still on its way, then works', async ({
+  everyEngine('flush(timeout) from the loader settles false by its timeout while the full bundle is still on its way, then works', async ({
     openPage,
     page,
     site,
   }) => {
     // The full bundle answers after 3 s: the loader's flush(300) must not wait for it.
-    const slowFull = site.register(`/slow-${Date.now()}/segment-sentry.min.js`, await readFile(new URL('../dist/segment-sentry.min.js', import.meta.url)), {}, 3000);
-    const slowLoader = site.register(new URL('segment-sentry.loader.min.js', slowFull).pathname, await readFile(new URL('../dist/segment-sentry.loader.min.js', import.meta.url)));
+    const fullBundle = await readFile(new URL(`..${FULL}`, import.meta.url));
+    const slowLoader = await loaderBeside(site, (path) => site.register(path, fullBundle, {}, 3000));
     await openPage({ bundle: slowLoader });
     const result = await page.evaluate(async () => {
       window.SegmentSentry?.forceLoad();
@@ -173,15 +186,14 @@ test.describe('the loader', () => {
     expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
   });
 
-  test('a full bundle that does not match the built-in integrity hash is refused by the browser and reported once', async ({
+  everyEngine('a full bundle that does not match the built-in integrity hash is refused by the browser and reported once', async ({
     openPage,
     page,
+    site,
     consoleLog,
   }) => {
-    await page.route(`**${FULL}`, (route) =>
-      route.fulfill({ contentType: 'text/javascript', headers: { 'Access-Control-Allow-Origin': '*' }, body: 'window.tampered = true;' }),
-    );
-    await openPage({ bundle: LOADER });
+    const loader = await loaderBeside(site, (path) => site.register(path, 'window.tampered = true;', { 'Access-Control-Allow-Origin': '*' }));
+    await openPage({ bundle: loader });
     await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js/);
     await page.evaluate(() => setTimeout(() => { throw new Error('after the refusal'); }));
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -189,7 +201,7 @@ test.describe('the loader', () => {
     expect(consoleLog.ours()).toHaveLength(1);
   });
 
-  test('the loader and the full bundle both on the page: the full bundle takes over once', async ({ openPage, page, project, consoleLog }) => {
+  everyEngine('the loader and the full bundle both on the page: the full bundle takes over once', async ({ openPage, page, project, consoleLog }) => {
     await openPage({ bundle: LOADER, head: `<script src="${FULL}"></script>` });
     await fullBundleRunning(page);
     await page.evaluate(() => setTimeout(() => { throw new Error('both tags'); }));

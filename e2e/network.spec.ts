@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { capture, expect, queuedOffline, test } from './fixtures';
+import { capture, everyEngine, expect, queuedOffline, test, type BrowserPage } from './fixtures';
 import { closedPort } from '../scripts/closed-port.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
@@ -15,13 +15,13 @@ function watchIngestRequests(page: Page, origin: string): { started: string[]; f
 
 
 /** The page still runs script and paints frames. */
-async function expectResponsive(page: Page): Promise<void> {
+async function expectResponsive(page: BrowserPage): Promise<void> {
   expect(await page.evaluate(() => new Promise<string>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve('alive'))))) ).toBe('alive');
 }
 
 
 test.describe('the ingest misbehaving', () => {
-  test('refusing connections: no page error, the page stays responsive, and the events wait in the offline queue', async ({ openPage, page, pageErrors, consoleLog }) => {
+  everyEngine('refusing connections: no page error, the page stays responsive, and the events wait in the offline queue', async ({ openPage, page, pageErrors, consoleLog }) => {
     await openPage({ settings: { config: `http://public@127.0.0.1:${await closedPort()}/1` } });
     for (let i = 0; i < 5; i++) await capture(page, `refused ${i}`);
     expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
@@ -105,15 +105,17 @@ test.describe('offline', () => {
     expect(project.events()).toHaveLength(30);
   });
 
-  test('events that could not be sent are delivered on the next page load', async ({ openPage, page, ingest, project }) => {
+  everyEngine('events that could not be sent are delivered on the next page load', async ({ openPage, page, ingest, project }) => {
     await openPage();
-    await page.route(`${ingest.origin}/**`, (route) => route.abort('internetdisconnected'));
+    // The ingest cuts every connection, as an unreachable network does (the page's fetch fails).
+    ingest.respondWith(project.id, () => ({ unreachable: true }));
     for (let i = 0; i < 3; i++) await capture(page, `before reload ${i}`);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
     await expect.poll(() => queuedOffline(page)).toBe(3);
-    await page.unroute(`${ingest.origin}/**`);
+    ingest.respondWith(project.id, undefined);
     await page.reload();
     await expect.poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => queuedOffline(page)).toBe(0);
     test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
   });
 });

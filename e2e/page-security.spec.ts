@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test } from './fixtures';
+import { everyEngine, expect, test } from './fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 // (Firefox also reports the refused bundle as a page error of its own: "None of the “sha384” hashes in the integrity attribute match".)
@@ -16,7 +16,7 @@ test.describe('Content-Security-Policy', () => {
     }
   });
 
-  test('on a strict CSP page (nonce scripts, connect-src the ingest only) everything works with zero violations', async ({
+  everyEngine('on a strict CSP page (nonce scripts, connect-src the ingest only) everything works with zero violations', async ({
     page,
     site,
     ingest,
@@ -24,19 +24,20 @@ test.describe('Content-Security-Policy', () => {
     consoleLog,
   }) => {
     const nonce = `n${Date.now()}`;
+    // Violations are watched from before anything else runs, by a script the policy allows.
+    const watchViolations = `<script nonce="${nonce}">
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
+    </script>`;
     const html = (await readFile(new URL('../fixtures/strict-csp.html', import.meta.url), 'utf8'))
       .replaceAll('{{NONCE}}', nonce)
       .replace('{{INGEST}}', ingest.origin)
-      .replace('{{SETTINGS}}', JSON.stringify({ config: project.dsn, release: 'csp@1' }));
+      .replace('{{SETTINGS}}', JSON.stringify({ config: project.dsn, release: 'csp@1' }))
+      .replace('<meta charset="utf-8">', (meta) => meta + watchViolations);
     // img-src only for the favicon Firefox asks for on its own.
     const policy = `default-src 'none'; script-src 'nonce-${nonce}'; connect-src 'self' ${ingest.origin}; img-src 'self'`;
     const url = site.register('/pages/strict-csp.html', html, { 'Content-Security-Policy': policy });
 
-    await page.addInitScript(() => {
-      const violations: string[] = [];
-      (window as unknown as { cspViolations: string[] }).cspViolations = violations;
-      document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
-    });
     await page.goto(url);
     await page.click('#press');
     const event = await project.waitForError('thrown on a strict CSP page');

@@ -1,20 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserPage } from './browser-page';
 import * as esbuild from 'esbuild';
 
 /**
  * The real Segment: the official snippet from @segment/snippet and the real analytics.js from
- * @segment/analytics-next (its standalone build and chunks), served by routing Segment's CDN URLs.
- * Segment's settings and tracking API are answered locally; nothing leaves the machine.
+ * @segment/analytics-next (its standalone build and chunks), served from the page's own origin by
+ * scripts/local-segment.mjs (the `segment` fixture mounts it), with Segment's settings and tracking API
+ * answered there too. The same in every engine: WebKit's WebDriver has no request routing.
  */
 const require = createRequire(import.meta.url);
 const snippet = require('@segment/snippet') as { min(options: Record<string, unknown>): string };
-const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package.json')), 'dist', 'umd');
 
 export const WRITE_KEY = 'segmentSentryTestWriteKey';
+/** A source whose analytics.js fails to load, as it does behind an ad blocker. */
+export const BLOCKED_WRITE_KEY = 'segmentSentryBlockedWriteKey';
 
 /** analytics.js as the tests call it in the page (the snippet's stub or the real instance). */
 declare global {
@@ -31,11 +31,21 @@ export interface SnippetOptions {
   page?: boolean;
   /** Whether the snippet calls analytics.load itself (a consent wrapper calls it instead). */
   load?: boolean;
+  /** Whether analytics.js fails to load (BLOCKED_WRITE_KEY). */
+  blocked?: boolean;
 }
 
-/** The official snippet, rendered by Segment's own package, as a site pastes it. */
-export function segmentSnippet({ globalAnalyticsKey = 'analytics', page = false, load = true }: SnippetOptions = {}): string {
-  return snippet.min({ apiKey: WRITE_KEY, host: 'cdn.segment.com', globalAnalyticsKey, page, load });
+/**
+ * The official snippet, rendered by Segment's own package, as a site pastes it, with Segment's CDN moved
+ * to the page's origin: the snippet's analytics.js URL made page-relative, and analytics.js told its CDN
+ * (it reads only https CDN URLs from its own script tag).
+ */
+export function segmentSnippet({ globalAnalyticsKey = 'analytics', page = false, load = true, blocked = false }: SnippetOptions = {}): string {
+  const official = snippet.min({ apiKey: blocked ? BLOCKED_WRITE_KEY : WRITE_KEY, host: 'cdn.segment.com', globalAnalyticsKey, page, load });
+  const cdn = `window[${JSON.stringify(globalAnalyticsKey)}]._cdn = location.origin;`;
+  // analytics.js settles its CDN as it loads, before it reads its own global's name: from window.analytics.
+  const cdnForRenamed = globalAnalyticsKey === 'analytics' ? '' : 'window.analytics = { _cdn: location.origin };';
+  return `${cdnForRenamed}${official.replace('"https://cdn.segment.com/', '"/')};${cdn}`;
 }
 
 let consentTools: string | undefined;
@@ -60,43 +70,12 @@ export async function consentToolsBundle(): Promise<string> {
 }
 
 export interface SegmentTraffic {
-  /** Calls analytics.js made to Segment's tracking API, by path (/v1/i, /v1/t, /v1/p). */
+  /** Calls analytics.js made to Segment's tracking API during this test, by path (/v1/i, /v1/t, /v1/p). */
   apiCalls: string[];
 }
 
-/**
- * Routes Segment's CDN and API in this browser context. With `blocked`, analytics.js itself fails to
- * load, as it does behind an ad blocker. Any other request off 127.0.0.1 is aborted.
- */
-export async function routeSegment(context: BrowserContext, { blocked = false } = {}): Promise<SegmentTraffic> {
-  const traffic: SegmentTraffic = { apiCalls: [] };
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort('blockedbyclient'));
-  await context.route('https://cdn.segment.com/analytics.js/v1/*/analytics.min.js', async (route) => {
-    if (blocked) return route.abort('blockedbyclient');
-    return route.fulfill({ contentType: 'text/javascript', body: await readFile(join(UMD_FOLDER, 'standalone.js')) });
-  });
-  await context.route('https://cdn.segment.com/analytics-next/bundles/*', async (route) =>
-    route.fulfill({ contentType: 'text/javascript', body: await readFile(join(UMD_FOLDER, basename(new URL(route.request().url()).pathname))) }),
-  );
-  await context.route('https://cdn.segment.com/v1/projects/*/settings', (route) =>
-    route.fulfill({
-      contentType: 'application/json',
-      json: {
-        integrations: { 'Segment.io': { apiKey: WRITE_KEY, apiHost: 'api.segment.io/v1' } },
-        plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
-        analyticsNextEnabled: true,
-      },
-    }),
-  );
-  await context.route('https://api.segment.io/**', (route) => {
-    traffic.apiCalls.push(new URL(route.request().url()).pathname);
-    return route.fulfill({ contentType: 'application/json', json: { success: true } });
-  });
-  return traffic;
-}
-
 /** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */
-export function identify(page: Page, ...args: unknown[]): Promise<void> {
+export function identify(page: BrowserPage, ...args: unknown[]): Promise<void> {
   return page.evaluate(
     (callArgs) =>
       new Promise<void>((resolve) => {
@@ -108,6 +87,6 @@ export function identify(page: Page, ...args: unknown[]): Promise<void> {
 }
 
 /** Calls analytics.track(event) and resolves once analytics.js has delivered it to every destination. */
-export function track(page: Page, event: string): Promise<void> {
+export function track(page: BrowserPage, event: string): Promise<void> {
   return page.evaluate((name) => new Promise<void>((resolve) => window.analytics.track(name, {}, {}, () => resolve())), event);
 }

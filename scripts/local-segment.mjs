@@ -13,14 +13,18 @@ const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package
 
 /**
  * @param {{ origin: string, mount(path: string, listener: import('node:http').RequestListener): string }} server
- * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void }} options
+ * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string }} options
+ *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails)
  * @returns {string} the snippet to put on the page
  */
-export function mountLocalSegment(server, { writeKey, onApiCall }) {
+export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey }) {
   const host = new URL(server.origin).host;
   /** @param {import('node:http').ServerResponse} response @param {string} type @param {string | Buffer} body */
   const send = (response, type, body) => response.writeHead(200, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).end(body);
-  server.mount('/analytics.js/*', async (_request, response) => send(response, 'text/javascript', await readFile(join(UMD_FOLDER, 'standalone.js'))));
+  server.mount('/analytics.js/*', async (request, response) => {
+    if (blockedWriteKey && request.url?.includes(`/${blockedWriteKey}/`)) return void request.socket.destroy();
+    send(response, 'text/javascript', await readFile(join(UMD_FOLDER, 'standalone.js')));
+  });
   server.mount('/analytics-next/bundles/*', async (request, response) => {
     const file = basename(new URL(request.url ?? '/', server.origin).pathname);
     send(response, 'text/javascript', await readFile(join(UMD_FOLDER, file)));

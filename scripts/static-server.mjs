@@ -22,8 +22,25 @@ const CONTENT_TYPES = {
 /** @typedef {{ body: string | Buffer, headers?: Record<string, string>, delayMs?: number }} Resource */
 /** @typedef {(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void} Listener */
 
-/** @param {{ port?: number }} [options] port 0 (the default) lets the OS pick a free one */
-export async function startStaticServer({ port = 0 } = {}) {
+/**
+ * Puts `prelude` first in an HTML document's <head> (once: a page served again keeps one copy). A page whose
+ * policy allows scripts by nonce gets the nonce on the prelude's script, as its own scripts have it.
+ * @param {string} html @param {string} prelude @param {Record<string, string> | undefined} headers
+ */
+function withPrelude(html, prelude, headers) {
+  if (html.includes(prelude.slice(0, 60))) return html;
+  const policy = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'content-security-policy')?.[1];
+  const nonce = policy && /'nonce-([^']+)'/.exec(policy)?.[1];
+  const script = nonce ? prelude.replace('<script>', `<script nonce="${nonce}">`) : prelude;
+  const head = /<head[^>]*>/i.exec(html);
+  return head ? html.replace(head[0], `${head[0]}${script}`) : script + html;
+}
+
+/**
+ * @param {{ port?: number, htmlPrelude?: string }} [options] port 0 (the default) lets the OS pick a free one;
+ *   htmlPrelude: markup put first in the <head> of every HTML page served (the WebKit lane's page recorder)
+ */
+export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
   /** @type {Map<string, Resource>} */
   const registered = new Map();
   /** @type {Map<string, Listener>} */
@@ -40,7 +57,8 @@ export async function startStaticServer({ port = 0 } = {}) {
     if (own) {
       if (own.delayMs) await new Promise((resolve) => setTimeout(resolve, own.delayMs));
       const type = CONTENT_TYPES[extname(url.pathname)] ?? 'text/html; charset=utf-8';
-      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(own.body);
+      const body = htmlPrelude && type.startsWith('text/html') ? withPrelude(String(own.body), htmlPrelude, own.headers) : own.body;
+      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(body);
       return;
     }
     const path = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
@@ -49,9 +67,11 @@ export async function startStaticServer({ port = 0 } = {}) {
       return;
     }
     try {
-      const body = await readFile(resolve(ROOT, path));
+      const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
+      const file = await readFile(resolve(ROOT, path));
+      const body = htmlPrelude && type.startsWith('text/html') ? withPrelude(file.toString('utf8'), htmlPrelude, undefined) : file;
       response.writeHead(200, {
-        'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        'Content-Type': type,
         'Cache-Control': 'no-store',
         'Access-Control-Allow-Origin': '*',
       });

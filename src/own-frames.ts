@@ -9,8 +9,13 @@ export function currentScriptUrl(doc: Document): string | undefined {
   return script instanceof HTMLScriptElement && script.src ? script.src : undefined;
 }
 
+// Compared without query and fragment: WebKit leaves the query out of its stack URLs, so
+// `segment-sentry.min.js?v=2` shows as `segment-sentry.min.js` in its frames.
+const withoutQuery = (url: string): string => url.split(/[?#]/, 1)[0]!;
+
 function withoutOwnFrames(frames: StackFrame[], ownUrl: string): StackFrame[] {
-  return frames.filter((frame) => frame.filename !== ownUrl);
+  const own = withoutQuery(ownUrl);
+  return frames.filter((frame) => frame.filename === undefined || withoutQuery(frame.filename) !== own);
 }
 
 /**

@@ -1,0 +1,146 @@
+import { Builder, By, type WebDriver } from 'selenium-webdriver';
+import { withTimeout } from '../scripts/webkit-driver.mjs';
+import type { BrowserPage } from './browser-page';
+import { DRAIN_RECORDER, type RecordedEntry } from './page-recorder';
+
+// A bad capability makes WebKitWebDriver hang instead of answering; a session normally starts in under a second.
+const SESSION_TIMEOUT_MS = 15_000;
+const SCRIPT_TIMEOUT_MS = 30_000;
+const POLL_MS = 50;
+
+type ConsoleListener = (message: { type(): string; text(): string }) => void;
+type PageErrorListener = (error: { message: string }) => void;
+
+/**
+ * The part of Playwright's Page that the shared scenarios use, over one WebDriver session of WebKitGTK's
+ * MiniBrowser (a new session per test: a fresh profile, as a Playwright context is). Console lines and page
+ * errors come from the page recorder (page-recorder.ts), polled while the page is open and drained before
+ * every navigation.
+ */
+export class WebDriverPage implements BrowserPage {
+  private readonly consoleListeners: ConsoleListener[] = [];
+  private readonly errorListeners: PageErrorListener[] = [];
+  private currentUrl = 'about:blank';
+  private poller: NodeJS.Timeout | undefined;
+  private drains: Promise<void> = Promise.resolve();
+  private pendingDrains = 0;
+  private navigating = false;
+  private recording = false;
+
+  private constructor(private readonly driver: WebDriver) {}
+
+  static async open(driverUrl: string): Promise<WebDriverPage> {
+    const driver = await withTimeout(
+      new Builder().usingServer(driverUrl).withCapabilities({ browserName: 'MiniBrowser' }).build(),
+      SESSION_TIMEOUT_MS,
+      'WebKit session creation',
+    );
+    await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: SCRIPT_TIMEOUT_MS });
+    const page = new WebDriverPage(driver);
+    page.poller = setInterval(() => void (page.pendingDrains === 0 && page.drain()), POLL_MS);
+    return page;
+  }
+
+  on(event: 'console', listener: ConsoleListener): void;
+  on(event: 'pageerror', listener: PageErrorListener): void;
+  on(event: 'console' | 'pageerror', listener: ConsoleListener | PageErrorListener): void {
+    if (event === 'console') this.consoleListeners.push(listener as ConsoleListener);
+    else this.errorListeners.push(listener as PageErrorListener);
+  }
+
+  url(): string {
+    return this.currentUrl;
+  }
+
+  async goto(url: string): Promise<null> {
+    await this.navigate(() => this.driver.get(url));
+    return null;
+  }
+
+  async reload(): Promise<null> {
+    await this.navigate(() => this.driver.navigate().refresh());
+    return null;
+  }
+
+  async click(selector: string): Promise<void> {
+    await this.driver.findElement(By.css(selector)).click();
+  }
+
+  /**
+   * Runs `fn(arg)` in the page and resolves with its (awaited) result. As with Playwright, only the function's
+   * source crosses over; the argument and the result travel as JSON. A result JSON cannot carry (a cycle,
+   * such as the context analytics.js hands its callbacks) resolves as undefined, where Playwright would
+   * send a copy that no scenario reads.
+   */
+  async evaluate<R, Arg>(fn: (arg: Arg) => R | Promise<R>, arg?: Arg): Promise<R> {
+    const script = `const done = arguments[arguments.length - 1];
+      const arg = arguments[0] === null ? undefined : JSON.parse(arguments[0]);
+      const reply = (outcome) => {
+        try {
+          done(JSON.stringify(outcome));
+        } catch {
+          done('{}');
+        }
+      };
+      Promise.resolve().then(() => (${fn.toString()})(arg)).then(
+        (value) => reply({ value }),
+        (error) => reply({ error: error instanceof Error ? error.name + ': ' + error.message : String(error) }),
+      );`;
+    const reply = await this.driver.executeAsyncScript<string>(script, arg === undefined ? null : JSON.stringify(arg));
+    const { value, error } = JSON.parse(reply) as { value?: R; error?: string };
+    if (error !== undefined) throw new Error(`page.evaluate in WebKit: ${error}`);
+    await this.drain();
+    return value as R;
+  }
+
+  /** Polls `fn(arg)` in the page until it returns something truthy (Playwright's waitForFunction, by polling). */
+  async waitForFunction<Arg>(fn: (arg: Arg) => unknown, arg?: Arg, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (!(await this.evaluate(fn, arg))) {
+      if (Date.now() > deadline) throw new Error(`waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.poller);
+    await this.drain();
+    await this.driver.quit().catch(() => undefined);
+  }
+
+  private async navigate(go: () => Promise<void>): Promise<void> {
+    await this.drain();
+    this.navigating = true;
+    try {
+      await go();
+    } finally {
+      this.navigating = false;
+    }
+    await this.drain();
+    // Without the recorder, page errors and console lines would pass unseen: a page it is missing from fails.
+    if (this.currentUrl.startsWith('http') && !this.recording) throw new Error(`the page recorder is not on ${this.currentUrl}`);
+  }
+
+  /** Reads what the recorder kept since the last read and hands it to the listeners; reads run one after another. */
+  private drain(): Promise<void> {
+    this.pendingDrains++;
+    this.drains = this.drains.then(() => this.readRecorder()).finally(() => this.pendingDrains--);
+    return this.drains;
+  }
+
+  private async readRecorder(): Promise<void> {
+    if (this.navigating) return;
+    let read: { recording: boolean; entries: RecordedEntry[]; url: string };
+    try {
+      read = await this.driver.executeScript<typeof read>(DRAIN_RECORDER);
+    } catch {
+      return; // a page between documents has nothing to read yet
+    }
+    this.currentUrl = read.url;
+    this.recording = read.recording;
+    for (const entry of read.entries) {
+      if (entry.kind === 'console') this.consoleListeners.forEach((listener) => listener({ type: () => entry.type, text: () => entry.text }));
+      else this.errorListeners.forEach((listener) => listener({ message: entry.text }));
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// @ts-check
+// WebKit for the tests: Debian's WebKitGTK driven over WebDriver (Playwright's own WebKit build cannot be
+// downloaded here). Starts a virtual X display and WebKitWebDriver, each in its own process group, and stops
+// both when asked, when the process exits, and on SIGINT/SIGTERM, so a failed or interrupted run leaves nothing.
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export const WEBKIT_PACKAGES = 'webkit2gtk-driver xvfb xauth';
+export const WEBKIT_INSTALL = `apt-get install -y --no-install-recommends ${WEBKIT_PACKAGES}`;
+const COMMANDS = ['Xvfb', 'WebKitWebDriver'];
+const START_TIMEOUT_MS = 10_000;
+
+/** Throws, naming the install command, when a program the WebKit lane needs is missing (no silent skip). */
+export function assertWebKitInstalled() {
+  const missing = COMMANDS.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  if (missing.length > 0) {
+    throw new Error(`The WebKit test lane needs ${missing.join(' and ')}; install them with: ${WEBKIT_INSTALL}`);
+  }
+}
+
+/** @returns {Promise<number>} a port the OS says is free now */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = address && typeof address === 'object' ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @template T
+ * @param {Promise<T>} promise @param {number} ms @param {string} what
+ * @returns {Promise<T>}
+ */
+export function withTimeout(promise, ms, what) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));
+}
+
+/** @param {import('node:child_process').ChildProcess} child */
+function killGroup(child) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Starts Xvfb (the display number is the one it picks) and WebKitWebDriver on a free port.
+ * @returns {Promise<{ url: string, display: string, stop(): void }>}
+ */
+export async function startWebKitDriver() {
+  assertWebKitInstalled();
+  /** @type {import('node:child_process').ChildProcess[]} */
+  const children = [];
+  const stop = () => children.forEach(killGroup);
+  const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
+    stop();
+    // Re-raise only if nobody else handles it (a Playwright worker does, and shuts down on its own).
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once('exit', stop);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    // -displayfd: Xvfb picks a free display number and writes it to fd 3 once it accepts clients.
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.push(xvfb);
+    const display = await withTimeout(
+      new Promise((resolve, reject) => {
+        let text = '';
+        xvfb.stdio[3]?.on('data', (chunk) => {
+          text += chunk;
+          if (text.includes('\n')) resolve(`:${text.trim()}`);
+        });
+        xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it had a display`)));
+      }),
+      START_TIMEOUT_MS,
+      'Xvfb start-up',
+    );
+
+    const port = await freePort();
+    const driver = spawn('WebKitWebDriver', [`--port=${port}`], {
+      env: { ...process.env, DISPLAY: String(display) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    children.push(driver);
+    let driverLog = '';
+    driver.stderr?.on('data', (chunk) => (driverLog = (driverLog + chunk).slice(-2000)));
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited (${driver.exitCode}): ${driverLog}`);
+      const ready = await fetch(`${url}/status`).then((response) => response.ok, () => false);
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not answer on ${url} within ${START_TIMEOUT_MS} ms: ${driverLog}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // A leash for a death no handler sees (SIGKILL): it waits for its stdin, which closes when this process
+    // ends however it ends, and then kills both groups.
+    const leash = spawn('sh', ['-c', `read _; kill -KILL -- -${xvfb.pid} -${driver.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    leash.unref();
+    children.push(leash);
+    return {
+      url,
+      display: String(display),
+      stop() {
+        stop();
+        process.off('exit', stop);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      },
+    };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
