@@ -7,6 +7,7 @@ import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
 import { isolateSentryNames } from './scripts/esbuild-isolate-sentry.mjs';
+import { reportInsteadOfRethrow } from './scripts/esbuild-report-rethrow.mjs';
 import { sentrySource } from './scripts/esbuild-sentry-source.mjs';
 import { trimSentryFunctions } from './scripts/esbuild-trim-sentry.mjs';
 
@@ -33,7 +34,7 @@ export const bundleOptions = {
     __SENTRY_DEBUG__: 'false',
     __SENTRY_TRACING__: 'false',
   },
-  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions()])],
+  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions(), reportInsteadOfRethrow()])],
   logLevel: 'warning',
 };
 

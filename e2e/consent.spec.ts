@@ -1,5 +1,4 @@
-import type { Page } from '@playwright/test';
-import { capture, describeEvent, expect, offlineDatabaseExists, queuedOffline, test, type Project } from './fixtures';
+import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, queuedOffline, test, type BrowserPage, type Project } from './fixtures';
 import { consentToolsBundle, identify, segmentSnippet, track, WRITE_KEY } from './segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
@@ -8,7 +7,7 @@ test.use({ expectedPageErrors: [/before the visitor decided|thrown before the fu
 const CONSENT = { consentSettings: { categories: ['Analytics'] } };
 const LOADER = '/dist/segment-sentry.loader.min.js';
 
-const setConsent = (page: Page, preferences: Record<string, boolean>) =>
+const setConsent = (page: BrowserPage, preferences: Record<string, boolean>) =>
   page.evaluate((given) => window.SegmentSentry?.setConsent(given), preferences);
 
 
@@ -16,7 +15,7 @@ const setConsent = (page: Page, preferences: Record<string, boolean>) =>
  * A bounded wait where nothing may arrive: flush resolves once the client has processed every event and
  * the transport has settled every request it made, so whatever was sent has reached the ingest by then.
  */
-async function settleWithNothingSent(page: Page, project: Project): Promise<void> {
+async function settleWithNothingSent(page: BrowserPage, project: Project): Promise<void> {
   await page.evaluate(() => window.SegmentSentry?.flush(3000));
   expect(project.items().map((item) => `${item.type}: ${item.type === 'event' ? describeEvent(item.payload) : ''}`)).toEqual([]);
 }
@@ -25,7 +24,7 @@ async function settleWithNothingSent(page: Page, project: Project): Promise<void
 const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
 
 test.describe('consent: Sentry waits for the visitor\'s yes', () => {
-  test('unknown: nothing reaches the ingest and nothing is written to IndexedDB; on a grant what was kept arrives with the user and breadcrumbs it had, then the session', async ({
+  everyEngine('unknown: nothing reaches the ingest and nothing is written to IndexedDB; on a grant what was kept arrives with the user and breadcrumbs it had, then the session', async ({
     openPage,
     page,
     project,
@@ -60,7 +59,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     expect((await project.waitForError('after the grant')).user?.id).toBe('user-after');
   });
 
-  test('unknown keeps at most 30 errors and messages', async ({ openPage, page, project }) => {
+  everyEngine('unknown keeps at most 30 errors and messages', async ({ openPage, page, project }) => {
     await openPage({ settings: CONSENT });
     for (let i = 0; i < 40; i++) await capture(page, `kept ${i}`);
     await setConsent(page, { Analytics: true });
@@ -75,7 +74,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     ['the category missing from the preferences', { Functional: true }],
   ];
   for (const [what, preferences] of denials) {
-    test(`denied (${what}): nothing is sent or kept, and what was kept is dropped`, async ({ openPage, page, project }) => {
+    everyEngine(`denied (${what}): nothing is sent or kept, and what was kept is dropped`, async ({ openPage, page, project }) => {
       await openPage({ settings: CONSENT });
       await capture(page, 'kept, then dropped');
       await setConsent(page, preferences);
@@ -92,7 +91,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     });
   }
 
-  test('revoked after a grant: nothing is sent from that call on, the offline queue is emptied and the user cleared', async ({
+  everyEngine('revoked after a grant: nothing is sent from that call on, the offline queue is emptied and the user cleared', async ({
     openPage,
     page,
     ingest,
@@ -107,14 +106,14 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await capture(page, 'while granted');
     expect((await project.waitForError('while granted')).user?.id).toBe('user-1');
 
-    await page.route(`${ingest.origin}/**`, (route) => route.abort('internetdisconnected'));
+    ingest.respondWith(project.id, () => ({ unreachable: true }));
     await capture(page, 'queued offline');
     await expect.poll(() => queuedOffline(page)).toBe(1);
 
     await setConsent(page, { Analytics: false });
     await expect.poll(() => queuedOffline(page)).toBe(0);
     // Back online: a retry the offline queue had scheduled finds nothing to send.
-    await page.unroute(`${ingest.origin}/**`);
+    ingest.respondWith(project.id, undefined);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await capture(page, 'after the revocation');
     await page.evaluate(() => window.SegmentSentry?.flush(3000));
@@ -127,7 +126,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     expect(arrived(project, 'queued offline')).toEqual([]);
   });
 
-  test('setConsent with something that is not preferences: one warning, and the state stays', async ({ openPage, page, project, consoleLog }) => {
+  everyEngine('setConsent with something that is not preferences: one warning, and the state stays', async ({ openPage, page, project, consoleLog }) => {
     await openPage({ settings: CONSENT });
     await page.evaluate(() => (window.SegmentSentry as unknown as { setConsent(value: unknown): void }).setConsent('yes'));
     await capture(page, 'still kept');
@@ -137,7 +136,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await project.waitForError('still kept');
   });
 
-  test('the loader keeps setConsent calls like the others', async ({ openPage, project }) => {
+  everyEngine('the loader keeps setConsent calls like the others', async ({ openPage, project }) => {
     await openPage({
       bundle: LOADER,
       settings: CONSENT,
@@ -149,7 +148,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await project.waitForError('thrown before the full bundle');
   });
 
-  test('no categories in the settings: no consent needed, as before', async ({ openPage, page, project }) => {
+  everyEngine('no categories in the settings: no consent needed, as before', async ({ openPage, page, project }) => {
     await openPage({ settings: { consentSettings: { categories: [] } } });
     await capture(page, 'no consent needed');
     await project.waitForError('no consent needed');
@@ -188,11 +187,11 @@ async function consentManagedPage(consentModel: 'opt-in' | 'opt-out', initial: R
     </script>`;
 }
 
-const decide = (page: Page, preferences: Record<string, boolean>) =>
+const decide = (page: BrowserPage, preferences: Record<string, boolean>) =>
   page.evaluate((given) => (window as unknown as { cmp: { decide(p: Record<string, boolean>): void } }).cmp.decide(given), preferences);
 
 test.describe("consent from Segment's consent tools (context.consent.categoryPreferences)", () => {
-  test('opt-in: errors wait until the visitor opts in, and stop when they opt out', async ({ openPage, page, project }) => {
+  everyEngine('opt-in: errors wait until the visitor opts in, and stop when they opt out', async ({ openPage, page, project }) => {
     await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-in', null) });
     await page.evaluate(() => setTimeout(() => { throw new Error('before the visitor decided'); }));
     await settleWithNothingSent(page, project);
@@ -208,7 +207,7 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     expect(arrived(project, 'after opting out')).toEqual([]);
   });
 
-  test('opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment\'s blocking middleware never sees our plugin', async ({
+  everyEngine('opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment\'s blocking middleware never sees our plugin', async ({
     openPage,
     page,
     project,

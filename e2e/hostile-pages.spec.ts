@@ -1,4 +1,4 @@
-import { describeEvent, expect, test, type Event, type PageOptions } from './fixtures';
+import { describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './fixtures';
 import { FULL_BUNDLE } from './page-builder';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
@@ -180,22 +180,25 @@ const hostPages: HostPage[] = [
 test.describe('hostile host pages', () => {
   for (const host of hostPages) {
     for (const variant of host.variants) {
-      test(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors, expectPageErrors }) => {
+      everyEngine(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors, expectPageErrors }) => {
         if (host.browserReports) expectPageErrors(host.browserReports);
-        // What reaches the page's own handlers, counted in the page: the browser's reports are not there.
-        await page.addInitScript(() => {
-          const uncaught: string[] = ((window as unknown as { uncaught: string[] }).uncaught = []);
-          addEventListener('error', (event) => uncaught.push(String(event.message)));
-          addEventListener('unhandledrejection', (event) => uncaught.push(`rejection: ${String(event.reason)}`));
-        });
         // The one message a hostile analytics.js global costs (an error: something on the page is broken).
         consoleLog.expectErrors(/^\[segment-sentry\] (analytics|connecting analytics\.js) failed: Error: (not Segment register|analytics getter)$/);
         const bundle = variant === 'loader' ? LOADER : FULL_BUNDLE;
         const options = host.page(bundle, { other: otherSite.origin });
-        await openPage({ bundle, ...options });
+        // What reaches the page's own handlers, counted in the page before anything else runs: the browser's reports
+        // are not there. The page's error comes from the page's own script: code a test evaluates has no URL in
+        // WebKit's frames, and under a <base href> on another origin WebKit even mutes it as "Script error.".
+        const countUncaught = `<script>
+          window.uncaught = [];
+          addEventListener('error', (event) => window.uncaught.push(String(event.message)));
+          addEventListener('unhandledrejection', (event) => window.uncaught.push('rejection: ' + String(event.reason)));
+          window.throwSoon = function (message) { setTimeout(function hostPageThrow() { throw new Error(message); }); };
+        </script>`;
+        await openPage({ bundle, ...options, beforeBundle: countUncaught + (options.beforeBundle ?? '') });
         const thrown = `host page error: ${host.name} (${variant})`;
         if (host.waitForApi !== false) await page.waitForFunction(() => Boolean(window.SegmentSentry));
-        await page.evaluate((message) => setTimeout(() => { throw new Error(message); }), thrown);
+        await page.evaluate((message) => (window as unknown as { throwSoon(text: string): void }).throwSoon(message), thrown);
 
         if (host.message) {
           await consoleLog.waitFor(host.message);

@@ -45,6 +45,21 @@ function recordPage(types: Record<string, string>): void {
 /** The recorder as markup, for the static server to put first in <head>. */
 export const PAGE_RECORDER = `<script>(${recordPage.toString()})(${JSON.stringify(CONSOLE_TYPES)});</script>`;
 
-/** Execute-script body: hands over what was recorded since the last call, and where the page is now. */
-export const DRAIN_RECORDER =
-  'const entries = window.__segmentSentryRecorder; return { recording: Boolean(entries), entries: entries ? entries.splice(0) : [], url: location.href };';
+/**
+ * JSON.stringify as it is before a page patches it: WebDriver itself serializes results with the page's
+ * JSON, so a Prototype.js-style Array.prototype.toJSON would turn every array read back into a string.
+ * Results therefore cross as JSON text made by this.
+ */
+export const STRINGIFY_IN_PAGE = `(value) => {
+  const patched = Object.getOwnPropertyDescriptor(Array.prototype, 'toJSON');
+  if (patched) delete Array.prototype.toJSON;
+  try {
+    return JSON.stringify(value);
+  } finally {
+    if (patched) Object.defineProperty(Array.prototype, 'toJSON', patched);
+  }
+}`;
+
+/** Execute-script body: hands over (as JSON text) what was recorded since the last call, and where the page is now. */
+export const DRAIN_RECORDER = `const entries = window.__segmentSentryRecorder;
+  return (${STRINGIFY_IN_PAGE})({ recording: Boolean(entries), entries: entries ? entries.splice(0) : [], url: location.href });`;

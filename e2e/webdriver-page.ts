@@ -1,7 +1,7 @@
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
 import { withTimeout } from '../scripts/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
-import { DRAIN_RECORDER, type RecordedEntry } from './page-recorder';
+import { DRAIN_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';
 
 // A bad capability makes WebKitWebDriver hang instead of answering; a session normally starts in under a second.
 const SESSION_TIMEOUT_MS = 15_000;
@@ -77,7 +77,7 @@ export class WebDriverPage implements BrowserPage {
       const arg = arguments[0] === null ? undefined : JSON.parse(arguments[0]);
       const reply = (outcome) => {
         try {
-          done(JSON.stringify(outcome));
+          done((${STRINGIFY_IN_PAGE})(outcome));
         } catch {
           done('{}');
         }
@@ -132,7 +132,7 @@ export class WebDriverPage implements BrowserPage {
     if (this.navigating) return;
     let read: { recording: boolean; entries: RecordedEntry[]; url: string };
     try {
-      read = await this.driver.executeScript<typeof read>(DRAIN_RECORDER);
+      read = JSON.parse(await this.driver.executeScript<string>(DRAIN_RECORDER)) as typeof read;
     } catch {
       return; // a page between documents has nothing to read yet
     }

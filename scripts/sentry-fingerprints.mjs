@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { bundleOptions } from '../esbuild.config.mjs';
 import { fingerprint, sentrySource } from './esbuild-sentry-source.mjs';
 import { isolateSentryNames } from './esbuild-isolate-sentry.mjs';
+import { reportInsteadOfRethrow } from './esbuild-report-rethrow.mjs';
 import { trimSentryFunctions } from './esbuild-trim-sentry.mjs';
 
 /** @type {Record<string, string>} */
@@ -17,7 +18,7 @@ await esbuild.build({
   ...bundleOptions,
   write: false,
   outfile: 'dist/fingerprints.js',
-  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions()], { onSource: (file, source) => void (files[file] = fingerprint(source)) })],
+  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions(), reportInsteadOfRethrow()], { onSource: (file, source) => void (files[file] = fingerprint(source)) })],
 });
 const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 const versions = Object.fromEntries(

@@ -21,8 +21,16 @@ export interface ConsentGate {
 
 /** Empties the offline queue if the database exists; never creates it (nothing may be written without consent). */
 function emptyOfflineQueue(dbName: string): void {
+  // Where the engine lists its databases, a missing one is not opened at all: WebKit keeps an empty
+  // database behind even when its creation is aborted. (Older Firefox has no list; aborting works there.)
+  const listed = indexedDB.databases?.();
+  if (!listed) return clearOfflineQueue(dbName);
+  listed.then((databases) => databases.some((database) => database.name === dbName) && clearOfflineQueue(dbName), () => undefined);
+}
+
+function clearOfflineQueue(dbName: string): void {
   const open = indexedDB.open(dbName);
-  // The database did not exist: abort its creation.
+  // The database did not exist after all: abort its creation.
   open.onupgradeneeded = () => open.transaction?.abort();
   open.onsuccess = () => {
     const db = open.result;

@@ -11,11 +11,11 @@ export function currentScriptUrl(doc: Document): string | undefined {
 
 // Compared without query and fragment: WebKit leaves the query out of its stack URLs, so
 // `segment-sentry.min.js?v=2` shows as `segment-sentry.min.js` in its frames.
-const withoutQuery = (url: string): string => url.split(/[?#]/, 1)[0]!;
+const withoutQuery = (url = ''): string => url.split(/[?#]/, 1)[0]!;
 
 function withoutOwnFrames(frames: StackFrame[], ownUrl: string): StackFrame[] {
   const own = withoutQuery(ownUrl);
-  return frames.filter((frame) => frame.filename === undefined || withoutQuery(frame.filename) !== own);
+  return frames.filter((frame) => withoutQuery(frame.filename) !== own);
 }
 
 /**
