@@ -131,3 +131,13 @@ export async function startWebKitDriver() {
     throw error;
   }
 }
+
+// `node scripts/webkit-driver.mjs --check`: npm test's first step, so a machine without WebKit fails at once.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href && process.argv.includes('--check')) {
+  try {
+    assertWebKitInstalled();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
