@@ -193,6 +193,10 @@ interface WorkerFixtures {
   otherSite: StaticServer;
 }
 
+/** The WebKit lane's page reads its recorder on a timer: the checks after a test first read what is left. */
+const readWhatThePageRecorded = (page: Page | WebDriverPage): Promise<void> =>
+  page instanceof WebDriverPage ? page.readRecorded() : Promise.resolve();
+
 let projectCounter = 0;
 let pageCounter = 0;
 
@@ -231,6 +235,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const log = new ConsoleLog();
       page.on('console', (message) => log.record(message));
       await use(log);
+      await readWhatThePageRecorded(page);
       // The test build's trimmed SDK functions say so when reached (scripts/esbuild-trim-sentry.mjs): the client
       // swallows their throw, so events could be lost without a word. Any test that sees it fails.
       const reached = log.entries.filter((entry) => entry.text.includes('unreachable SDK code reached'));
@@ -250,6 +255,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await use(errors);
+      await readWhatThePageRecorded(page);
       const unexpected = errors.filter((message) => !declaredPageErrors.some((pattern) => pattern.test(message)));
       expect(unexpected, 'page errors this test did not declare (expectPageErrors)').toEqual([]);
     },
@@ -271,15 +277,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 /**
  * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/webkit-driver.mjs starts the
- * display and the driver once per worker). `page` is a WebDriverPage, a new session per test; the servers put
- * the page recorder first in every page, for console lines and page errors.
+ * display and the driver once per worker). `page` is a WebDriverPage over one session per worker, which every
+ * test starts from a clean slate (WebDriverPage.resetFor: no cookies, storage or databases on either site);
+ * a session per test would cost 0.4 s more each. The servers put the page recorder first in every page, for
+ * console lines and page errors.
  */
-export const webkitTest = test.extend<object, { webkitDriver: { url: string } }>({
-  webkitDriver: [
+export const webkitTest = test.extend<object, { webkitSession: WebDriverPage }>({
+  webkitSession: [
     async ({}, use) => {
       const driver = await startWebKitDriver();
       try {
-        await use(driver);
+        const session = await WebDriverPage.open(driver.url);
+        await use(session);
+        await session.close();
       } finally {
         driver.stop();
       }
@@ -288,14 +298,11 @@ export const webkitTest = test.extend<object, { webkitDriver: { url: string } }>
   ],
   site: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
   otherSite: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
-  page: async ({ webkitDriver }, use) => {
-    const page = await WebDriverPage.open(webkitDriver.url);
-    try {
-      // Typed as Playwright's Page for the shared fixtures; scenarios see it as a BrowserPage (everyEngine).
-      await use(page as unknown as Page);
-    } finally {
-      await page.close();
-    }
+  page: async ({ webkitSession, site, otherSite }, use) => {
+    await webkitSession.resetFor([site, otherSite]);
+    // Typed as Playwright's Page for the shared fixtures; scenarios see it as a BrowserPage (everyEngine).
+    await use(webkitSession as unknown as Page);
+    await webkitSession.leave();
   },
 });
 

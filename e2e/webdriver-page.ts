@@ -12,8 +12,8 @@ type ConsoleListener = (message: { type(): string; text(): string }) => void;
 type PageErrorListener = (error: { message: string }) => void;
 
 /**
- * The part of Playwright's Page that the shared scenarios use, over one WebDriver session of WebKitGTK's
- * MiniBrowser (a new session per test: a fresh profile, as a Playwright context is). Console lines and page
+ * The part of Playwright's Page that the shared scenarios use, over a WebDriver session of WebKitGTK's
+ * MiniBrowser, which each test starts afresh (resetFor) as a Playwright context would. Console lines and page
  * errors come from the page recorder (page-recorder.ts), polled while the page is open and drained before
  * every navigation.
  */
@@ -37,7 +37,7 @@ export class WebDriverPage implements BrowserPage {
     );
     await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: SCRIPT_TIMEOUT_MS });
     const page = new WebDriverPage(driver);
-    page.poller = setInterval(() => void (page.pendingDrains === 0 && page.drain()), POLL_MS);
+    page.poller = setInterval(() => void (page.pendingDrains === 0 && page.readRecorded()), POLL_MS);
     return page;
   }
 
@@ -89,7 +89,7 @@ export class WebDriverPage implements BrowserPage {
     const reply = await this.driver.executeAsyncScript<string>(script, arg === undefined ? null : JSON.stringify(arg));
     const { value, error } = JSON.parse(reply) as { value?: R; error?: string };
     if (error !== undefined) throw new Error(`page.evaluate in WebKit: ${error}`);
-    await this.drain();
+    await this.readRecorded();
     return value as R;
   }
 
@@ -102,27 +102,59 @@ export class WebDriverPage implements BrowserPage {
     }
   }
 
+  /**
+   * A clean slate for the next test: its listeners only, and on each origin it will use no cookies,
+   * localStorage, sessionStorage or IndexedDB databases left by the one before (each origin's blank page
+   * unloads whatever ran there, so no database stays open).
+   */
+  async resetFor(origins: Array<{ register(path: string, body: string): string }>): Promise<void> {
+    this.consoleListeners.length = 0;
+    this.errorListeners.length = 0;
+    for (const origin of origins) {
+      await this.goto(origin.register('/blank.html', '<!doctype html><title>blank</title>'));
+      await this.driver.manage().deleteAllCookies();
+      const failure = await this.driver.executeAsyncScript<string | null>(`const done = arguments[arguments.length - 1];
+        localStorage.clear();
+        sessionStorage.clear();
+        indexedDB.databases().then((databases) => Promise.all(databases.map(({ name }) => new Promise((resolve, reject) => {
+          const deletion = indexedDB.deleteDatabase(name);
+          deletion.onsuccess = resolve;
+          deletion.onerror = deletion.onblocked = () => reject(new Error('could not delete the database ' + name));
+        })))).then(() => done(null), (error) => done(String(error)));`);
+      if (failure) throw new Error(`resetting ${this.currentUrl}: ${failure}`);
+    }
+    await this.readRecorded();
+    this.consoleListeners.length = 0;
+    this.errorListeners.length = 0;
+  }
+
+  /** Ends a test: what the page still had to say is read, then the page is left, so nothing of it runs on. */
+  async leave(): Promise<void> {
+    await this.readRecorded();
+    await this.navigate(() => this.driver.get('about:blank'));
+  }
+
   async close(): Promise<void> {
     clearInterval(this.poller);
-    await this.drain();
+    await this.readRecorded();
     await this.driver.quit().catch(() => undefined);
   }
 
   private async navigate(go: () => Promise<void>): Promise<void> {
-    await this.drain();
+    await this.readRecorded();
     this.navigating = true;
     try {
       await go();
     } finally {
       this.navigating = false;
     }
-    await this.drain();
+    await this.readRecorded();
     // Without the recorder, page errors and console lines would pass unseen: a page it is missing from fails.
     if (this.currentUrl.startsWith('http') && !this.recording) throw new Error(`the page recorder is not on ${this.currentUrl}`);
   }
 
   /** Reads what the recorder kept since the last read and hands it to the listeners; reads run one after another. */
-  private drain(): Promise<void> {
+  readRecorded(): Promise<void> {
     this.pendingDrains++;
     this.drains = this.drains.then(() => this.readRecorder()).finally(() => this.pendingDrains--);
     return this.drains;
