@@ -6,6 +6,7 @@ import { startStaticServer, type StaticServer } from '../scripts/static-server.m
 import { startWebKitDriver } from '../scripts/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
 import { buildPage, type PageOptions } from './page-builder';
+import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { PAGE_RECORDER } from './page-recorder';
 import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentTraffic } from './segment';
 import { WebDriverPage } from './webdriver-page';
@@ -186,6 +187,8 @@ interface TestFixtures {
 }
 
 interface WorkerFixtures {
+  /** The Chromium and Firefox lanes' one page per worker (e2e/clean-slate.ts); tests get it as `page`. */
+  workerPage: Page;
   ingest: IngestServer;
   /** Serves the pages under test, dist/ and fixtures/. */
   site: StaticServer;
@@ -214,7 +217,39 @@ function serveForTheWorker<S extends { close(): Promise<unknown> }>(startServer:
   };
 }
 
+/**
+ * Playwright's page, kept for the next test: whatever this test attached to it (listeners, routes, offline
+ * mode) is taken off, and its storage is cleared on each origin the tests use (e2e/clean-slate.ts).
+ */
+async function resetPlaywrightPage(page: Page, origins: StaticServer[]): Promise<void> {
+  const context = page.context();
+  for (const event of ['console', 'pageerror', 'request', 'requestfinished', 'requestfailed', 'response'] as const) page.removeAllListeners(event);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.setOffline(false);
+  await context.clearCookies();
+  for (const origin of origins) {
+    await page.goto(blankPageOf(origin));
+    await page.evaluate(clearOriginStorage);
+  }
+  await page.goto('about:blank');
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  workerPage: [
+    async ({ browser }, use) => {
+      const context = await browser.newContext();
+      await use(await context.newPage());
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+  context: async ({ workerPage }, use) => use(workerPage.context()),
+  page: async ({ workerPage, site, otherSite }, use) => {
+    await use(workerPage);
+    // Cleared after the test, so a failed one leaves nothing for the next either.
+    await resetPlaywrightPage(workerPage, [site, otherSite]);
+  },
   ingest: [serveForTheWorker(startIngestServer), { scope: 'worker' }],
   site: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
   otherSite: [serveForTheWorker(startStaticServer), { scope: 'worker' }],

@@ -172,9 +172,9 @@ test.describe('the loader', () => {
     page,
     site,
   }) => {
-    // The full bundle answers after 3 s: the loader's flush(300) must not wait for it.
+    // The full bundle answers after 1.5 s: the loader's flush(300) must not wait for it.
     const fullBundle = await readFile(new URL(`..${FULL}`, import.meta.url));
-    const slowLoader = await loaderBeside(site, (path) => site.register(path, fullBundle, {}, 3000));
+    const slowLoader = await loaderBeside(site, (path) => site.register(path, fullBundle, {}, 1500));
     await openPage({ bundle: slowLoader });
     const result = await page.evaluate(async () => {
       window.SegmentSentry?.forceLoad();

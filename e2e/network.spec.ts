@@ -48,9 +48,9 @@ test.describe('the ingest misbehaving', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('answering after 4 s: the page stays responsive meanwhile and the event arrives', async ({ openPage, page, ingest, project, pageErrors }) => {
+  test('answering after 2.5 s: the page stays responsive meanwhile and the event arrives', async ({ openPage, page, ingest, project, pageErrors }) => {
     const requests = watchIngestRequests(page, ingest.origin);
-    ingest.respondWith(project.id, () => ({ status: 200, delayMs: 4_000 }));
+    ingest.respondWith(project.id, () => ({ status: 200, delayMs: 2_500 }));
     await openPage();
     await capture(page, 'slow ingest');
     await expect.poll(() => requests.started.length).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
 import { withTimeout } from '../scripts/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
+import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { DRAIN_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';
 
 // A bad capability makes WebKitWebDriver hang instead of answering; a session normally starts in under a second.
@@ -108,20 +109,10 @@ export class WebDriverPage implements BrowserPage {
    * unloads whatever ran there, so no database stays open).
    */
   async resetFor(origins: Array<{ register(path: string, body: string): string }>): Promise<void> {
-    this.consoleListeners.length = 0;
-    this.errorListeners.length = 0;
     for (const origin of origins) {
-      await this.goto(origin.register('/blank.html', '<!doctype html><title>blank</title>'));
+      await this.goto(blankPageOf(origin));
       await this.driver.manage().deleteAllCookies();
-      const failure = await this.driver.executeAsyncScript<string | null>(`const done = arguments[arguments.length - 1];
-        localStorage.clear();
-        sessionStorage.clear();
-        indexedDB.databases().then((databases) => Promise.all(databases.map(({ name }) => new Promise((resolve, reject) => {
-          const deletion = indexedDB.deleteDatabase(name);
-          deletion.onsuccess = resolve;
-          deletion.onerror = deletion.onblocked = () => reject(new Error('could not delete the database ' + name));
-        })))).then(() => done(null), (error) => done(String(error)));`);
-      if (failure) throw new Error(`resetting ${this.currentUrl}: ${failure}`);
+      await this.evaluate(clearOriginStorage);
     }
     await this.readRecorded();
     this.consoleListeners.length = 0;

@@ -1,0 +1,26 @@
+/**
+ * What a test may leave behind in an origin's storage, cleared before the next test starts. Each lane keeps
+ * one page per worker (a new page per test costs 0.2 s in Chromium and 0.4 s in Firefox and WebKit); this,
+ * with the cookies, routes and listeners each lane resets, gives every test the fresh state a new browser
+ * context would. Runs in the page, on a blank page of each origin the tests use (so nothing holds a database
+ * open); rejects if a database cannot be deleted.
+ */
+export async function clearOriginStorage(): Promise<void> {
+  localStorage.clear();
+  sessionStorage.clear();
+  const databases = await indexedDB.databases();
+  await Promise.all(
+    databases.map(
+      ({ name }) =>
+        new Promise((resolve, reject) => {
+          const deletion = indexedDB.deleteDatabase(name!);
+          deletion.onsuccess = resolve;
+          deletion.onerror = deletion.onblocked = () => reject(new Error(`could not delete the database ${name}`));
+        }),
+    ),
+  );
+}
+
+/** A blank page on `server`'s origin, to clear its storage from. */
+export const blankPageOf = (server: { register(path: string, body: string): string }): string =>
+  server.register('/blank.html', '<!doctype html><title>blank</title>');
