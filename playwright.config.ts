@@ -12,8 +12,9 @@ export default defineConfig({
   reporter: [['list'], ['./e2e/summary-reporter.ts']],
   use: { trace: 'off' },
   projects: [
-    // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser.
-    { name: 'unit', testDir: 'src', testMatch: '**/*.test.ts' },
+    // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser; and the
+    // WebKit lane's process handling (scripts/webkit-driver.test.ts).
+    { name: 'unit', testDir: '.', testMatch: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] },
     {
       name: 'chromium',
       testDir: 'e2e',

@@ -2,7 +2,7 @@ import { Builder, By, type WebDriver } from 'selenium-webdriver';
 import { withTimeout } from '../scripts/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
-import { DRAIN_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';
+import { READ_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';
 
 // A bad capability makes WebKitWebDriver hang instead of answering; a session normally starts in under a second.
 const SESSION_TIMEOUT_MS = 15_000;
@@ -15,7 +15,7 @@ type PageErrorListener = (error: { message: string }) => void;
 /**
  * The part of Playwright's Page that the shared scenarios use, over a WebDriver session of WebKitGTK's
  * MiniBrowser, which each test starts afresh (resetFor) as a Playwright context would. Console lines and page
- * errors come from the page recorder (page-recorder.ts), polled while the page is open and drained before
+ * errors come from the page recorder (page-recorder.ts), polled while the page is open and read before
  * every navigation.
  */
 export class WebDriverPage implements BrowserPage {
@@ -23,8 +23,8 @@ export class WebDriverPage implements BrowserPage {
   private readonly errorListeners: PageErrorListener[] = [];
   private currentUrl = 'about:blank';
   private poller: NodeJS.Timeout | undefined;
-  private drains: Promise<void> = Promise.resolve();
-  private pendingDrains = 0;
+  private reads: Promise<void> = Promise.resolve();
+  private pendingReads = 0;
   private navigating = false;
   private recording = false;
 
@@ -38,7 +38,7 @@ export class WebDriverPage implements BrowserPage {
     );
     await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: SCRIPT_TIMEOUT_MS });
     const page = new WebDriverPage(driver);
-    page.poller = setInterval(() => void (page.pendingDrains === 0 && page.readRecorded()), POLL_MS);
+    page.poller = setInterval(() => void (page.pendingReads === 0 && page.readRecorded()), POLL_MS);
     return page;
   }
 
@@ -134,6 +134,7 @@ export class WebDriverPage implements BrowserPage {
   private async navigate(go: () => Promise<void>): Promise<void> {
     await this.readRecorded();
     this.navigating = true;
+    this.recording = false;
     try {
       await go();
     } finally {
@@ -146,16 +147,16 @@ export class WebDriverPage implements BrowserPage {
 
   /** Reads what the recorder kept since the last read and hands it to the listeners; reads run one after another. */
   readRecorded(): Promise<void> {
-    this.pendingDrains++;
-    this.drains = this.drains.then(() => this.readRecorder()).finally(() => this.pendingDrains--);
-    return this.drains;
+    this.pendingReads++;
+    this.reads = this.reads.then(() => this.readRecorder()).finally(() => this.pendingReads--);
+    return this.reads;
   }
 
   private async readRecorder(): Promise<void> {
     if (this.navigating) return;
     let read: { recording: boolean; entries: RecordedEntry[]; url: string };
     try {
-      read = JSON.parse(await this.driver.executeScript<string>(DRAIN_RECORDER)) as typeof read;
+      read = JSON.parse(await this.driver.executeScript<string>(READ_RECORDER)) as typeof read;
     } catch {
       return; // a page between documents has nothing to read yet
     }

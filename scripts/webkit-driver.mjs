@@ -57,7 +57,7 @@ function killGroup(child) {
 
 /**
  * Starts Xvfb (the display number is the one it picks) and WebKitWebDriver on a free port.
- * @returns {Promise<{ url: string, display: string, stop(): void }>}
+ * @returns {Promise<{ url: string, display: string, pids: number[], stop(): void }>}
  */
 export async function startWebKitDriver() {
   assertWebKitInstalled();
@@ -111,14 +111,23 @@ export async function startWebKitDriver() {
       if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not answer on ${url} within ${START_TIMEOUT_MS} ms: ${driverLog}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    // A leash for a death no handler sees (SIGKILL): it waits for its stdin, which closes when this process
-    // ends however it ends, and then kills both groups.
-    const leash = spawn('sh', ['-c', `read _; kill -KILL -- -${xvfb.pid} -${driver.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    // A leash for a death no handler sees (SIGKILL): a small Node process that waits on a pipe from this one,
+    // which closes when this process ends however it ends, and then kills both groups.
+    const groups = JSON.stringify([xvfb.pid, driver.pid]);
+    const leash = spawn(
+      process.execPath,
+      ['-e', `process.stdin.resume().on('end', () => { for (const pid of ${groups}) try { process.kill(-pid, 'SIGKILL'); } catch {} });`],
+      { stdio: ['pipe', 'ignore', 'ignore'], detached: true },
+    );
+    // Neither the leash nor its pipe keeps this process alive.
     leash.unref();
+    /** @type {{ unref?: () => void } | null} */ (/** @type {unknown} */ (leash.stdin))?.unref?.();
     children.push(leash);
     return {
       url,
       display: String(display),
+      /** Xvfb's and the driver's process ids (each leads its own group). */
+      pids: [/** @type {number} */ (xvfb.pid), /** @type {number} */ (driver.pid)],
       stop() {
         stop();
         process.off('exit', stop);
