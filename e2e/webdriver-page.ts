@@ -94,11 +94,20 @@ export class WebDriverPage implements BrowserPage {
     return value as R;
   }
 
-  /** Polls `fn(arg)` in the page until it returns something truthy (Playwright's waitForFunction, by polling). */
+  /**
+   * Polls `fn(arg)` in the page until it returns something truthy (Playwright's waitForFunction, by polling).
+   * As with Playwright, it outlasts a navigation: a poll that fails as the page changes is simply repeated.
+   */
   async waitForFunction<Arg>(fn: (arg: Arg) => unknown, arg?: Arg, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
     const deadline = Date.now() + timeout;
-    while (!(await this.evaluate(fn, arg))) {
-      if (Date.now() > deadline) throw new Error(`waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms`);
+    let lastError: unknown;
+    for (;;) {
+      try {
+        if (await this.evaluate(fn, arg)) return;
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() > deadline) throw new Error(`waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms${lastError ? ` (last: ${lastError})` : ''}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
