@@ -1,26 +1,28 @@
-import { describeEvent, expect, sendSentinel, test, type Event } from './fixtures';
+import { describeEvent, everyEngine, expect, sendSentinel, test, type BrowserPage, type Event } from './fixtures';
 import { hostSentryBundle, type HostSentryPackage } from './host-sentry';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|seen by both/] });
 
-const throwFromTimer = (message: string) => `setTimeout(function () { throw new Error(${JSON.stringify(message)}); });`;
+/** Has the page throw `message` from a timer. */
+const throwFromTimer = (page: BrowserPage, message: string) =>
+  page.evaluate((text) => void setTimeout(() => { throw new Error(text); }), message);
 
 test.describe('living next to other code', () => {
-  test('the bundle included twice: one client, one event per error, and a warning', async ({ openPage, page, project, consoleLog }) => {
+  everyEngine('the bundle included twice: one client, one event per error, and a warning', async ({ openPage, page, project, consoleLog }) => {
     await openPage({ head: '<script src="/dist/segment-sentry.min.js"></script>' });
     await consoleLog.waitFor(/\[segment-sentry\] SegmentSentry is already defined \(segment-sentry included twice, or another script uses the name\); this copy does nothing/);
-    await page.evaluate(throwFromTimer('included twice boom'));
+    await throwFromTimer(page, 'included twice boom');
     await project.waitForError('included twice boom');
     await project.settle(page);
     expect(project.events().filter((event) => describeEvent(event).includes('included twice boom'))).toHaveLength(1);
   });
 
-  test('init called twice: the first settings stay, and a warning', async ({ openPage, page, project, otherProject, consoleLog }) => {
+  everyEngine('init called twice: the first settings stay, and a warning', async ({ openPage, page, project, otherProject, consoleLog }) => {
     await openPage({ settings: { release: 'first@1' } });
     expect(await page.evaluate((dsn) => window.SegmentSentry?.init({ config: dsn, release: 'second@2' }), otherProject.dsn)).toBe(false);
     await consoleLog.waitFor(/SegmentSentry\.init\(settings\): Sentry is already running with the first settings; these are ignored/);
-    await page.evaluate(throwFromTimer('init twice boom'));
+    await throwFromTimer(page, 'init twice boom');
     expect((await project.waitForError('init twice boom')).release).toBe('first@1');
     await project.settle(page);
     expect(otherProject.items()).toEqual([]);
@@ -40,7 +42,7 @@ const hosts: Array<[string, HostSentryPackage, 'before' | 'after']> = [
 ];
 
 for (const [title, pkg, order] of hosts) {
-  test(`next to the page's own Sentry (${title}) each error reaches each DSN once, and nothing leaks`, async ({
+  everyEngine(`next to the page's own Sentry (${title}) each error reaches each DSN once, and nothing leaks`, async ({
     openPage,
     site,
     page,
@@ -59,7 +61,7 @@ for (const [title, pkg, order] of hosts) {
       body: '<button id="press">press</button>',
     });
     await page.click('#press');
-    await page.evaluate(throwFromTimer('seen by both'));
+    await throwFromTimer(page, 'seen by both');
     // Sentry ignores global handlers for a moment after a wrapped callback threw (it captured that
     // error itself); a rejection in that moment is skipped by any Sentry. Not what this test is about.
     await project.waitForError('seen by both');
