@@ -246,9 +246,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   context: async ({ workerPage }, use) => use(workerPage.context()),
   page: async ({ workerPage, site, otherSite }, use) => {
+    // Nothing a test does may leave the machine: such a request is cut off, and fails the test.
+    const offMachine: string[] = [];
+    await workerPage.context().route(/^(https?|wss?):\/\/(?!127\.0\.0\.1[:/])/, (route) => {
+      offMachine.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
     await use(workerPage);
     // Cleared after the test, so a failed one leaves nothing for the next either.
     await resetPlaywrightPage(workerPage, [site, otherSite]);
+    expect(offMachine, 'requests that would have left 127.0.0.1').toEqual([]);
   },
   ingest: [serveForTheWorker(startIngestServer), { scope: 'worker' }],
   site: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
