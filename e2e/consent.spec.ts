@@ -190,6 +190,18 @@ async function consentManagedPage(consentModel: 'opt-in' | 'opt-out', initial: R
 const decide = (page: BrowserPage, preferences: Record<string, boolean>) =>
   page.evaluate((given) => (window as unknown as { cmp: { decide(p: Record<string, boolean>): void } }).cmp.decide(given), preferences);
 
+/**
+ * The visitor opts out in the consent manager: nothing sent after it arrives. The consent tools send the
+ * change as a track call; once analytics.js delivered a later call, ours saw it too.
+ */
+async function optOutThenNothingArrives(page: BrowserPage, project: Project): Promise<void> {
+  await decide(page, { Analytics: false });
+  await track(page, 'after opting out');
+  await capture(page, 'after opting out');
+  await page.evaluate(() => window.SegmentSentry?.flush(3000));
+  expect(arrived(project, 'after opting out')).toEqual([]);
+}
+
 test.describe("consent from Segment's consent tools (context.consent.categoryPreferences)", () => {
   everyEngine('opt-in: errors wait until the visitor opts in, and stop when they opt out', async ({ openPage, page, project }) => {
     await openPage({ settings: CONSENT, beforeBundle: await consentManagedPage('opt-in', null) });
@@ -199,12 +211,7 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     // The consent change reaches analytics.js as a track call stamped with the preferences, and our plugin with it.
     await decide(page, { Analytics: true });
     await project.waitForError('before the visitor decided');
-
-    await decide(page, { Analytics: false });
-    await track(page, 'after opting out');
-    await capture(page, 'after opting out');
-    await page.evaluate(() => window.SegmentSentry?.flush(3000));
-    expect(arrived(project, 'after opting out')).toEqual([]);
+    await optOutThenNothingArrives(page, project);
   });
 
   everyEngine('opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment\'s blocking middleware never sees our plugin', async ({
@@ -216,12 +223,6 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     await track(page, 'Viewed Page');
     await capture(page, 'while the visitor agrees');
     await project.waitForError('while the visitor agrees');
-
-    await decide(page, { Analytics: false });
-    // The consent tools send the change as a track call; once analytics.js delivered a later call, ours saw it too.
-    await track(page, 'after opting out');
-    await capture(page, 'after opting out');
-    await page.evaluate(() => window.SegmentSentry?.flush(3000));
-    expect(arrived(project, 'after opting out')).toEqual([]);
+    await optOutThenNothingArrives(page, project);
   });
 });

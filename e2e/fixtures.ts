@@ -319,10 +319,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 /**
  * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/webkit-driver.mjs starts the
- * display and the driver once per worker). `page` is a WebDriverPage over one session per worker, which every
- * test starts from a clean slate (WebDriverPage.resetFor: no cookies, storage or databases on either site);
- * a session per test would cost 0.4 s more each. The servers put the page recorder first in every page, for
- * console lines and page errors.
+ * display and the driver once per worker). `page` is a WebDriverPage over one session per worker, reset after
+ * every test (WebDriverPage.resetFor: no cookies, storage or databases on either site); a session per test
+ * would cost 0.4 s more each. The servers put the page recorder first in every page, for console lines and
+ * page errors.
  */
 export const webkitTest = test.extend<object, { webkitSession: WebDriverPage }>({
   webkitSession: [
@@ -341,10 +341,10 @@ export const webkitTest = test.extend<object, { webkitSession: WebDriverPage }>(
   site: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
   otherSite: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
   page: async ({ webkitSession, site, otherSite }, use) => {
-    await webkitSession.resetFor([site, otherSite]);
     // Typed as Playwright's Page for the shared fixtures; scenarios see it as a BrowserPage (everyEngine).
     await use(webkitSession as unknown as Page);
-    await webkitSession.leave();
+    // Cleared after the test, as in the other lanes (a failed test restarts the worker, and the session).
+    await webkitSession.resetFor([site, otherSite]);
   },
 });
 

@@ -113,9 +113,9 @@ export class WebDriverPage implements BrowserPage {
   }
 
   /**
-   * A clean slate for the next test: its listeners only, and on each origin it will use no cookies,
-   * localStorage, sessionStorage or IndexedDB databases left by the one before (each origin's blank page
-   * unloads whatever ran there, so no database stays open).
+   * A clean slate for the next test: no listeners, and on each origin it will use no cookies, localStorage,
+   * sessionStorage or IndexedDB databases left by this one (each origin's blank page unloads whatever ran
+   * there, so nothing of it runs on and no database stays open).
    */
   async resetFor(origins: Array<{ register(path: string, body: string): string }>): Promise<void> {
     for (const origin of origins) {
@@ -126,12 +126,6 @@ export class WebDriverPage implements BrowserPage {
     await this.readRecorded();
     this.consoleListeners.length = 0;
     this.errorListeners.length = 0;
-  }
-
-  /** Ends a test: what the page still had to say is read, then the page is left, so nothing of it runs on. */
-  async leave(): Promise<void> {
-    await this.readRecorded();
-    await this.navigate(() => this.driver.get('about:blank'));
   }
 
   async close(): Promise<void> {

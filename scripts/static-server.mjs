@@ -45,6 +45,8 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
   const registered = new Map();
   /** @type {Map<string, Listener>} */
   const mounted = new Map();
+  /** What is sent for `body`: an HTML page gets the prelude, if there is one. @param {string | Buffer} body @param {string} type @param {Record<string, string> | undefined} headers */
+  const served = (body, type, headers) => (htmlPrelude && type.startsWith('text/html') ? withPrelude(String(body), htmlPrelude, headers) : body);
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -57,8 +59,7 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
     if (own) {
       if (own.delayMs) await new Promise((resolve) => setTimeout(resolve, own.delayMs));
       const type = CONTENT_TYPES[extname(url.pathname)] ?? 'text/html; charset=utf-8';
-      const body = htmlPrelude && type.startsWith('text/html') ? withPrelude(String(own.body), htmlPrelude, own.headers) : own.body;
-      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(body);
+      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...own.headers }).end(served(own.body, type, own.headers));
       return;
     }
     const path = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
@@ -68,8 +69,7 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
     }
     try {
       const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
-      const file = await readFile(resolve(ROOT, path));
-      const body = htmlPrelude && type.startsWith('text/html') ? withPrelude(file.toString('utf8'), htmlPrelude, undefined) : file;
+      const body = served(await readFile(resolve(ROOT, path)), type, undefined);
       response.writeHead(200, {
         'Content-Type': type,
         'Cache-Control': 'no-store',
