@@ -5,8 +5,8 @@
 import * as Sentry from '@sentry/browser';
 import type { Client, ErrorEvent } from '@sentry/core';
 import type { ConsentGate } from '../src/consent-transport';
-import { resolveRelease } from '../src/release';
-import type { Settings } from '../src/settings';
+import { resolveRelease } from '../src/settings/release';
+import type { Settings } from '../src/settings/settings';
 
 export function startSentryClient(settings: Settings, _ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
   Sentry.init({

@@ -4,7 +4,7 @@ import { attempt } from './guard';
 import { keep, type LoaderHandoff } from './loader-protocol';
 import { log } from './log';
 import type { SegmentSentryApi } from './public-types';
-import { parseSettings } from './settings';
+import { parseSettings } from './settings/settings';
 import { startSentry, type Started } from './start-sentry';
 
 export type { SegmentSentryApi };

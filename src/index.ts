@@ -4,7 +4,7 @@ import { attempt } from './guard';
 import { loaderHandoffOf } from './loader-protocol';
 import { log } from './log';
 import { currentScriptUrl } from './own-frames';
-import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
+import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings/settings-element';
 
 attempt('start-up', () => {
   // The loader leaves what it kept for us; anything else already there is a second copy, or not ours.

@@ -30,8 +30,8 @@ import { makeJsonSafeTransport } from './json-safe-envelope';
 import { makeLazyTransport } from './lazy-transport';
 import { ownFramesIntegration } from './own-frames';
 import { PageSessionClient } from './page-session';
-import { resolveRelease } from './release';
-import type { Settings } from './settings';
+import { resolveRelease } from './settings/release';
+import type { Settings } from './settings/settings';
 
 /**
  * What Segment's destination gave its users through Sentry's default browser set-up, picked one

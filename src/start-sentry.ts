@@ -4,7 +4,7 @@ import type { CategoryPreferences } from './consent';
 import { createConsentGate, type ConsentGate } from './consent-transport';
 import type { LoaderHandoff } from './loader-protocol';
 import { startSentryClient } from './sentry-client';
-import type { Settings } from './settings';
+import type { Settings } from './settings/settings';
 
 export interface StartParts {
   version: string;

@@ -5,7 +5,7 @@
 // to: only envelopes whose header names an allowed DSN, only to that DSN's ingest, bounded in size.
 // Standard Fetch API only (Request, Response, fetch, streams): Node 20+, Deno, Bun, edge runtimes.
 import { parseEnvelope } from '@sentry/core';
-import { dsnParts, type DsnParts } from '../dsn';
+import { dsnParts, type DsnParts } from '../settings/dsn';
 
 export interface TunnelOptions {
   /** The DSNs whose envelopes are forwarded; any other envelope is refused with 403. */

@@ -1,7 +1,7 @@
 import { truncate } from '@sentry/core';
 import { parsePublicDsn } from './dsn';
 import { parseMatchPattern, parseRegexPattern, type MatchPattern, type PatternResult } from './patterns';
-import type { SegmentSentrySettings } from './public-types';
+import type { SegmentSentrySettings } from '../public-types';
 
 /** The validated settings; the rest of the code never sees the raw JSON. */
 export interface Settings {
