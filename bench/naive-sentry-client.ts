@@ -4,7 +4,7 @@
 // analytics.js bridge, global API) is the same code.
 import * as Sentry from '@sentry/browser';
 import type { Client, ErrorEvent } from '@sentry/core';
-import type { ConsentGate } from '../src/consent-transport';
+import type { ConsentGate } from '../src/consent/consent-transport';
 import { resolveRelease } from '../src/settings/release';
 import type { Settings } from '../src/settings/settings';
 

@@ -1,5 +1,5 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
-import { categoryPreferencesOf, type CategoryPreferences } from './consent';
+import { categoryPreferencesOf, type CategoryPreferences } from './consent/consent';
 import { attempt } from './guard';
 import { analyticsGlobalKey, sentryPlugin, type AnalyticsCall, type LoaderHandoff } from './loader-protocol';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';

@@ -1,5 +1,5 @@
 import { captureException, captureMessage, flush } from '@sentry/core';
-import { categoryPreferencesOf, type CategoryPreferences } from './consent';
+import { categoryPreferencesOf, type CategoryPreferences } from './consent/consent';
 import { attempt } from './guard';
 import { keep, type LoaderHandoff } from './loader-protocol';
 import { log } from './log';

@@ -22,7 +22,7 @@ import {
   type Integration,
 } from '@sentry/core';
 import { getNativeImplementation } from '@sentry/browser-utils';
-import type { ConsentGate } from './consent-transport';
+import type { ConsentGate } from './consent/consent-transport';
 import { makeDebugTransport } from './debug-transport';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';

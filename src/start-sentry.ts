@@ -1,7 +1,7 @@
 import { setUser, type Client } from '@sentry/core';
 import { connectAnalytics } from './analytics-bridge';
-import type { CategoryPreferences } from './consent';
-import { createConsentGate, type ConsentGate } from './consent-transport';
+import type { CategoryPreferences } from './consent/consent';
+import { createConsentGate, type ConsentGate } from './consent/consent-transport';
 import type { LoaderHandoff } from './loader-protocol';
 import { startSentryClient } from './sentry-client';
 import type { Settings } from './settings/settings';

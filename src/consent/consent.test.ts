@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { categoryPreferencesOf, consentState } from './consent';
-import { parseSettings } from './settings/settings';
+import { parseSettings } from '../settings/settings';
 
 const DSN = 'https://public@o1.ingest.example/42';
 
