@@ -16,7 +16,7 @@ import {
   type LoaderHandoff,
 } from './loader-protocol';
 import type { SegmentSentryApi } from './public-types';
-import type { SegmentEvent } from './segment-mapping';
+import type { SegmentEvent } from './segment/segment-mapping';
 
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;

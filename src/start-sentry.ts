@@ -1,5 +1,5 @@
 import { setUser, type Client } from '@sentry/core';
-import { connectAnalytics } from './analytics-bridge';
+import { connectAnalytics } from './segment/analytics-bridge';
 import type { CategoryPreferences } from './consent/consent';
 import { createConsentGate, type ConsentGate } from './consent/consent-transport';
 import type { LoaderHandoff } from './loader-protocol';
