@@ -2,8 +2,8 @@
 // bundle (segment-sentry.min.js, from the loader's own folder, with its SRI hash built in) off the
 // critical path: in idle time after the page's load event, at once on the first error, or on
 // forceLoad(). No Sentry code here; the full bundle takes over everything kept (loader-protocol.ts).
-import { writeMessage } from './console-message';
-import { makeAttempt } from './contain';
+import { writeMessage } from './shared/console-message';
+import { makeAttempt } from './shared/contain';
 import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
