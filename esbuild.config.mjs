@@ -51,7 +51,7 @@ export const outputs = [
 export function loaderOptions(fullBundleIntegrity) {
   return {
     ...bundleOptions,
-    entryPoints: ['src/loader.ts'],
+    entryPoints: ['src/loader/index.ts'],
     outfile: 'dist/segment-sentry.loader.min.js',
     minify: true,
     // The map is still written next to it, without the sourceMappingURL comment: on the page's critical

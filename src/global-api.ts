@@ -1,7 +1,7 @@
 import { captureException, captureMessage, flush } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from './consent/consent';
 import { attempt } from './guard';
-import { keep, type LoaderHandoff } from './loader-protocol';
+import { keep, type LoaderHandoff } from './loader/protocol';
 import { log } from './log';
 import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings/settings';

@@ -1,7 +1,7 @@
 import { collectEarlyErrors } from './early-errors';
 import { createGlobalApi } from './global-api';
 import { attempt } from './guard';
-import { loaderHandoffOf } from './loader-protocol';
+import { loaderHandoffOf } from './loader/protocol';
 import { log } from './log';
 import { currentScriptUrl } from './own-frames';
 import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings/settings-element';

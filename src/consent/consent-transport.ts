@@ -2,7 +2,7 @@ import type { Envelope, Transport, TransportMakeRequestResponse } from '@sentry/
 import { consentState, type CategoryPreferences, type ConsentState } from './consent';
 // The same cap as what the loader and early-errors keep: enough to explain what happened before the
 // visitor answered, bounded so a page that never asks cannot grow it.
-import { MAX_KEPT } from '../loader-protocol';
+import { MAX_KEPT } from '../loader/protocol';
 
 export interface ConsentGate {
   /** The visitor's latest preferences; the state follows from them (consent.ts). */

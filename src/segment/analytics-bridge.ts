@@ -1,7 +1,7 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
 import { attempt } from '../guard';
-import { analyticsGlobalKey, sentryPlugin, type AnalyticsCall, type LoaderHandoff } from '../loader-protocol';
+import { analyticsGlobalKey, sentryPlugin, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 
 /** The parts of analytics.js (or the snippet's stub, which queues the same calls) that we use. */

@@ -2,8 +2,8 @@
 // bundle (segment-sentry.min.js, from the loader's own folder, with its SRI hash built in) off the
 // critical path: in idle time after the page's load event, at once on the first error, or on
 // forceLoad(). No Sentry code here; the full bundle takes over everything kept (loader-protocol.ts).
-import { writeMessage } from './shared/console-message';
-import { makeAttempt } from './shared/contain';
+import { writeMessage } from '../shared/console-message';
+import { makeAttempt } from '../shared/contain';
 import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
@@ -14,9 +14,9 @@ import {
   sentryPlugin,
   type AnalyticsCall,
   type LoaderHandoff,
-} from './loader-protocol';
-import type { SegmentSentryApi } from './public-types';
-import type { SegmentEvent } from './segment/segment-mapping';
+} from './protocol';
+import type { SegmentSentryApi } from '../public-types';
+import type { SegmentEvent } from '../segment/segment-mapping';
 
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;

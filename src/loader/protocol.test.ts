@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { MAX_KEPT, keep, listenForErrors, loaderHandoffOf, sentryPlugin, type KeptError } from './loader-protocol';
+import { MAX_KEPT, keep, listenForErrors, loaderHandoffOf, sentryPlugin, type KeptError } from './protocol';
 
 test('keep holds at most the one documented cap, and says when it was full', () => {
   const list: number[] = [];

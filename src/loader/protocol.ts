@@ -1,7 +1,7 @@
 // What the loader (dist/segment-sentry.loader.min.js) and the full bundle share: the loader keeps
 // everything that happens before the full bundle runs and leaves it on `window.SegmentSentry._loader`;
 // the full bundle takes it over. No Sentry code here: the loader imports this module too.
-import type { SegmentEvent } from './segment/segment-mapping';
+import type { SegmentEvent } from '../segment/segment-mapping';
 
 /** The full bundle, looked for next to the loader. */
 export const FULL_BUNDLE_FILE = 'segment-sentry.min.js';
