@@ -27,7 +27,7 @@ let naiveSwaps = 0;
 const naiveSentryClient = {
   name: 'naive-sentry-client',
   setup(build) {
-    build.onResolve({ filter: /^\.\/sentry-client$/ }, () => {
+    build.onResolve({ filter: /\/sentry-client$/ }, () => {
       naiveSwaps++;
       return { path: fileURLToPath(new URL('./naive-sentry-client.ts', import.meta.url)) };
     });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { EVENT_BUDGET } from '../src/event-budget';
+import { EVENT_BUDGET } from '../src/sentry/event-budget';
 import { expect, sendSentinel, test, type Event, type Project } from './fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).

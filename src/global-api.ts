@@ -1,8 +1,8 @@
 import { captureException, captureMessage, flush } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from './consent/consent';
-import { attempt } from './guard';
+import { attempt } from './sentry/guard';
 import { keep, type LoaderHandoff } from './loader/protocol';
-import { log } from './log';
+import { log } from './sentry/log';
 import type { SegmentSentryApi } from './public-types';
 import { parseSettings } from './settings/settings';
 import { startSentry, type Started } from './start-sentry';

@@ -1,9 +1,9 @@
-import { collectEarlyErrors } from './early-errors';
+import { collectEarlyErrors } from './sentry/early-errors';
 import { createGlobalApi } from './global-api';
-import { attempt } from './guard';
+import { attempt } from './sentry/guard';
 import { loaderHandoffOf } from './loader/protocol';
-import { log } from './log';
-import { currentScriptUrl } from './own-frames';
+import { log } from './sentry/log';
+import { currentScriptUrl } from './sentry/own-frames';
 import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings/settings-element';
 
 attempt('start-up', () => {

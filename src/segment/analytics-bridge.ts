@@ -1,6 +1,6 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
-import { attempt } from '../guard';
+import { attempt } from '../sentry/guard';
 import { analyticsGlobalKey, sentryPlugin, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 

@@ -1,5 +1,5 @@
-import { attempt } from '../guard';
-import { log } from '../log';
+import { attempt } from '../sentry/guard';
+import { log } from '../sentry/log';
 
 export const SETTINGS_ELEMENT_ID = 'segment-sentry-settings';
 export const SETTINGS_ELEMENT_SOURCE = `settings element #${SETTINGS_ELEMENT_ID}`;

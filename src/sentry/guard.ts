@@ -1,4 +1,4 @@
-import { describe, makeAttempt } from './shared/contain';
+import { describe, makeAttempt } from '../shared/contain';
 import { log } from './log';
 
 const report = (message: string) => log.error(message);

@@ -1,5 +1,5 @@
 import { consoleSandbox } from '@sentry/core';
-import { writeMessage, type Level } from './shared/console-message';
+import { writeMessage, type Level } from '../shared/console-message';
 
 // consoleSandbox writes through the console methods as they were before Sentry wrapped them,
 // so our own messages never turn into console breadcrumbs on the host page's events.

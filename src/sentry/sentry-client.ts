@@ -22,7 +22,7 @@ import {
   type Integration,
 } from '@sentry/core';
 import { getNativeImplementation } from '@sentry/browser-utils';
-import type { ConsentGate } from './consent/consent-transport';
+import type { ConsentGate } from '../consent/consent-transport';
 import { makeDebugTransport } from './debug-transport';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
@@ -30,8 +30,8 @@ import { makeJsonSafeTransport } from './json-safe-envelope';
 import { makeLazyTransport } from './lazy-transport';
 import { ownFramesIntegration } from './own-frames';
 import { PageSessionClient } from './page-session';
-import { resolveRelease } from './settings/release';
-import type { Settings } from './settings/settings';
+import { resolveRelease } from '../settings/release';
+import type { Settings } from '../settings/settings';
 
 /**
  * What Segment's destination gave its users through Sentry's default browser set-up, picked one

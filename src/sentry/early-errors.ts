@@ -1,6 +1,6 @@
 import { captureException } from '@sentry/core';
 import { attempt } from './guard';
-import { keep, listenForErrors, type KeptError } from './loader/protocol';
+import { keep, listenForErrors, type KeptError } from '../loader/protocol';
 
 /**
  * Errors thrown before Sentry starts (the settings element further down the page, init() called
