@@ -1,5 +1,5 @@
 import { collectEarlyErrors } from './sentry/early-errors';
-import { createGlobalApi } from './global-api';
+import { createGlobalApi } from './api/global-api';
 import { attempt } from './sentry/guard';
 import { loaderHandoffOf } from './loader/protocol';
 import { log } from './sentry/log';

@@ -1,10 +1,10 @@
 import { captureException, captureMessage, flush } from '@sentry/core';
-import { categoryPreferencesOf, type CategoryPreferences } from './consent/consent';
-import { attempt } from './sentry/guard';
-import { keep, type LoaderHandoff } from './loader/protocol';
-import { log } from './sentry/log';
-import type { SegmentSentryApi } from './public-types';
-import { parseSettings } from './settings/settings';
+import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
+import { attempt } from '../sentry/guard';
+import { keep, type LoaderHandoff } from '../loader/protocol';
+import { log } from '../sentry/log';
+import type { SegmentSentryApi } from '../public-types';
+import { parseSettings } from '../settings/settings';
 import { startSentry, type Started } from './start-sentry';
 
 export type { SegmentSentryApi };

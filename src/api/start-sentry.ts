@@ -1,10 +1,10 @@
 import { setUser, type Client } from '@sentry/core';
-import { connectAnalytics } from './segment/analytics-bridge';
-import type { CategoryPreferences } from './consent/consent';
-import { createConsentGate, type ConsentGate } from './consent/consent-transport';
-import type { LoaderHandoff } from './loader/protocol';
-import { startSentryClient } from './sentry/sentry-client';
-import type { Settings } from './settings/settings';
+import { connectAnalytics } from '../segment/analytics-bridge';
+import type { CategoryPreferences } from '../consent/consent';
+import { createConsentGate, type ConsentGate } from '../consent/consent-transport';
+import type { LoaderHandoff } from '../loader/protocol';
+import { startSentryClient } from '../sentry/sentry-client';
+import type { Settings } from '../settings/settings';
 
 export interface StartParts {
   version: string;
