@@ -6,10 +6,10 @@ import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
-import { isolateSentryNames } from './scripts/esbuild-isolate-sentry.mjs';
-import { reportInsteadOfRethrow } from './scripts/esbuild-report-rethrow.mjs';
-import { sentrySource } from './scripts/esbuild-sentry-source.mjs';
-import { trimSentryFunctions } from './scripts/esbuild-trim-sentry.mjs';
+import { isolateSentryNames } from './scripts/build/esbuild-isolate-sentry.mjs';
+import { reportInsteadOfRethrow } from './scripts/build/esbuild-report-rethrow.mjs';
+import { sentrySource } from './scripts/build/esbuild-sentry-source.mjs';
+import { trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, browserExecutable } from './scripts/browsers.mjs';
+import { CHROMIUM_ARGS, browserExecutable } from './scripts/dev/browsers.mjs';
 
 export default defineConfig({
   // One worker is faster than two on these 2-core machines: each browser wants a core.

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright';
 import { build, bundleOptions, sizes } from '../esbuild.config.mjs';
-import { CHROMIUM_ARGS, browserExecutable } from '../scripts/browsers.mjs';
-import { startIngestServer } from '../scripts/ingest-server.mjs';
-import { startStaticServer } from '../scripts/static-server.mjs';
+import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
+import { startIngestServer } from '../scripts/dev/ingest-server.mjs';
+import { startStaticServer } from '../scripts/dev/static-server.mjs';
 
 // Page loads per variant, interleaved (see rotated()). Start-up time varies by ±20% or more from one
 // load to the next on a small machine, so it gets many cheap loads; the error measurements need fewer.

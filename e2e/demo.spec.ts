@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { startDemo } from '../scripts/demo-process.mjs';
+import { startDemo } from '../scripts/dev/demo-process.mjs';
 import { expect, test } from './fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).

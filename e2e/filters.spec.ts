@@ -1,6 +1,6 @@
 import type { StackFrame } from '@sentry/core';
 import { everyEngine, expect, test, type BrowserPage, type Event } from './fixtures';
-import type { StaticServer } from '../scripts/static-server.mjs';
+import type { StaticServer } from '../scripts/dev/static-server.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/failed|layered failure|sentinel|outside the whitelist|^listed /] });

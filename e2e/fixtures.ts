@@ -1,9 +1,9 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { Event } from '@sentry/core';
-import { startIngestServer, type IngestItem, type IngestServer } from '../scripts/ingest-server.mjs';
-import { mountLocalSegment } from '../scripts/local-segment.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
-import { startWebKitDriver } from '../scripts/webkit-driver.mjs';
+import { startIngestServer, type IngestItem, type IngestServer } from '../scripts/dev/ingest-server.mjs';
+import { mountLocalSegment } from '../scripts/dev/local-segment.mjs';
+import { startStaticServer, type StaticServer } from '../scripts/dev/static-server.mjs';
+import { startWebKitDriver } from '../scripts/dev/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { buildPage, type PageOptions } from './page-builder';

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { capture, everyEngine, expect, queuedOffline, test, type BrowserPage } from './fixtures';
-import { closedPort } from '../scripts/closed-port.mjs';
+import { closedPort } from '../scripts/dev/closed-port.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
 test.use({ expectedPageErrors: [/thrown as the page leaves/] });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { mountTunnel } from '../scripts/mount-tunnel.mjs';
+import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { everyEngine, expect, queuedOffline, test, type BrowserPage, type Project, type StaticServerFixture } from './fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).

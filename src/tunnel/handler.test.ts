@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { createEnvelope, serializeEnvelope, type Envelope } from '@sentry/core';
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
-import { closedPort } from '../../scripts/closed-port.mjs';
+import { closedPort } from '../../scripts/dev/closed-port.mjs';
 
 type HandlerModule = typeof import('./handler');
 const { createTunnelHandler } = (await import(new URL('../../dist/tunnel.mjs', import.meta.url).href)) as HandlerModule;

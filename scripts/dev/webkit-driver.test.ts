@@ -19,7 +19,7 @@ async function startOwner(): Promise<{ owner: ReturnType<typeof spawn>; pids: nu
   const owner = spawn(process.execPath, [
     '--input-type=module',
     '-e',
-    "const { startWebKitDriver } = await import('./scripts/webkit-driver.mjs'); const driver = await startWebKitDriver(); console.log(JSON.stringify(driver.pids)); setInterval(() => {}, 1000);",
+    "const { startWebKitDriver } = await import('./scripts/dev/webkit-driver.mjs'); const driver = await startWebKitDriver(); console.log(JSON.stringify(driver.pids)); setInterval(() => {}, 1000);",
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   const pids = await new Promise<number[]>((resolve, reject) => {
     let text = '';

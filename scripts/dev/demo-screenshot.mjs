@@ -6,7 +6,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, browserExecutable } from './browsers.mjs';
 import { startDemo } from './demo-process.mjs';
 
-const OUT = new URL('../docs/demo.png', import.meta.url);
+const OUT = new URL('../../docs/demo.png', import.meta.url);
 const demo = startDemo();
 const browser = await chromium.launch({ executablePath: browserExecutable('chromium'), args: CHROMIUM_ARGS });
 try {

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { extname, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVED_FOLDERS = ['dist', 'fixtures'];
 
 /** @type {Record<string, string>} */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
-import { bundleOptions } from '../esbuild.config.mjs';
+import { bundleOptions } from '../../esbuild.config.mjs';
 import { fingerprint, sentrySource } from './esbuild-sentry-source.mjs';
 import { isolateSentryNames } from './esbuild-isolate-sentry.mjs';
 import { reportInsteadOfRethrow } from './esbuild-report-rethrow.mjs';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
 test('the npm package is the CDN folder and the tunnel: the loader, the full bundle, source maps, integrity, the tunnel modules, declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
@@ -33,7 +33,7 @@ test('the npm package is the CDN folder and the tunnel: the loader, the full bun
 });
 
 test('the published declaration stands alone (imports nothing)', () => {
-  const declaration = readFileSync(new URL('../dist/types/public-types.d.ts', import.meta.url), 'utf8');
+  const declaration = readFileSync(new URL('../../dist/types/public-types.d.ts', import.meta.url), 'utf8');
   expect(declaration).not.toMatch(/\bimport\b/);
   expect(declaration).toContain('interface SegmentSentryApi');
   expect(declaration).toContain('interface SegmentSentrySettings');
@@ -41,12 +41,12 @@ test('the published declaration stands alone (imports nothing)', () => {
 
 test('the tunnel modules need nothing outside the package: the handler imports nothing, the Node adapter only node: built-ins', () => {
   const importsOf = (file: string) =>
-    [...readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8').matchAll(/^\s*import\b[^'"]*['"]([^'"]+)['"]/gm)].map((match) => match[1]);
+    [...readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8').matchAll(/^\s*import\b[^'"]*['"]([^'"]+)['"]/gm)].map((match) => match[1]);
   expect(importsOf('tunnel.mjs')).toEqual([]);
   expect(importsOf('tunnel-node.mjs').every((specifier) => specifier?.startsWith('node:'))).toBe(true);
   expect(pkg.exports['./tunnel']).toEqual({ types: './dist/types/tunnel/handler.d.ts', default: './dist/tunnel.mjs' });
   expect(pkg.exports['./tunnel/node']).toEqual({ types: './dist/types/tunnel/node.d.ts', default: './dist/tunnel-node.mjs' });
-  const declaration = readFileSync(new URL('../dist/types/tunnel/handler.d.ts', import.meta.url), 'utf8');
+  const declaration = readFileSync(new URL('../../dist/types/tunnel/handler.d.ts', import.meta.url), 'utf8');
   expect(declaration).toContain('createTunnelHandler');
   expect(declaration).not.toMatch(/\bimport\b/);
 });

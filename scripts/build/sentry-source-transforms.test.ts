@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { isolateSentryNames } from '../scripts/esbuild-isolate-sentry.mjs';
-import { trimSentryFunctions } from '../scripts/esbuild-trim-sentry.mjs';
+import { isolateSentryNames } from './esbuild-isolate-sentry.mjs';
+import { trimSentryFunctions } from './esbuild-trim-sentry.mjs';
 
 const SDK = '/project/node_modules/@sentry';
 
@@ -102,7 +102,7 @@ test("the data-collection options become exactly what the installed SDK resolves
     transport: () => ({ send: () => Promise.resolve({}), flush: () => Promise.resolve(true) }),
     transportOptions: { dbName: 'segment-sentry-offline', maxQueueSize: 30, flushAtStartup: true, bufferSize: 100 },
   };
-  const source = await readFile(new URL('./sentry-client.ts', import.meta.url), 'utf8');
+  const source = await readFile(new URL('../../src/sentry/sentry-client.ts', import.meta.url), 'utf8');
   expect(source).not.toContain('dataCollection'); // the one option the SDK's function reads
   expect(JSON.parse(returned ?? 'null')).toEqual(resolveDataCollectionOptions(clientOptions));
 });

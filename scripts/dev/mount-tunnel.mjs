@@ -3,10 +3,10 @@
 // segment-sentry/tunnel and segment-sentry/tunnel/node) on one of our local servers: the e2e tests
 // and `npm start` send through it exactly what a site's own server would.
 
-/** @typedef {typeof import('../src/tunnel/handler')} HandlerModule */
-/** @typedef {typeof import('../src/tunnel/node')} NodeModule */
+/** @typedef {typeof import('../../src/tunnel/handler')} HandlerModule */
+/** @typedef {typeof import('../../src/tunnel/node')} NodeModule */
 
-const dist = new URL('../dist/', import.meta.url);
+const dist = new URL('../../dist/', import.meta.url);
 
 /**
  * @param {{ mount(path: string, listener: import('node:http').RequestListener): string }} server

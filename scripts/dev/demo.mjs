@@ -4,7 +4,7 @@
 // instead (through the tunnel), PORT=<n> serves the page on a fixed port (default: one the OS picks).
 // The page's switches are query parameters: bundle=loader|full, consent=on|off, tunnel=on|off, blocker=on|off.
 import { readFile } from 'node:fs/promises';
-import { build } from '../esbuild.config.mjs';
+import { build } from '../../esbuild.config.mjs';
 import { startIngestServer, summarize } from './ingest-server.mjs';
 import { mountLocalSegment } from './local-segment.mjs';
 import { mountTunnel } from './mount-tunnel.mjs';
@@ -29,7 +29,7 @@ const segmentSnippet = mountLocalSegment(site, {
   writeKey: 'segmentSentryDemo',
   onApiCall: (path, body) => console.log(`segment ${path} ${(/** @type {{ type?: string, event?: string }} */ (body ?? {})).type ?? ''} ${(/** @type {{ event?: string }} */ (body ?? {})).event ?? ''}`),
 });
-const template = await readFile(new URL('../fixtures/demo.html', import.meta.url), 'utf8');
+const template = await readFile(new URL('../../fixtures/demo.html', import.meta.url), 'utf8');
 
 /** @param {string} text */
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

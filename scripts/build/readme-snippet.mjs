@@ -4,9 +4,9 @@
 // when it is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 
-const readme = new URL('../README.md', import.meta.url);
-const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-const integrity = JSON.parse(await readFile(new URL('../dist/integrity.json', import.meta.url), 'utf8'));
+const readme = new URL('../../README.md', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+const integrity = JSON.parse(await readFile(new URL('../../dist/integrity.json', import.meta.url), 'utf8'));
 const PINNED = /(https:\/\/cdn\.jsdelivr\.net\/npm\/segment-sentry@)[^/]+(\/dist\/(segment-sentry(?:\.loader)?\.min\.js))"\s+integrity="[^"]*"/g;
 
 const text = await readFile(readme, 'utf8');

@@ -35,7 +35,7 @@ export function unlistedSentryNames(code) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   let failed = false;
   for (const file of BUNDLES) {
-    const unlisted = unlistedSentryNames(await readFile(new URL(`../${file}`, import.meta.url), 'utf8'));
+    const unlisted = unlistedSentryNames(await readFile(new URL(`../../${file}`, import.meta.url), 'utf8'));
     if (unlisted.length === 0) continue;
     failed = true;
     console.error(`${file}: Sentry names neither isolated nor kept on purpose: ${unlisted.join(', ')}`);
