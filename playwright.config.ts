@@ -9,16 +9,16 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['./e2e/summary-reporter.ts']],
+  reporter: [['list'], ['./e2e/support/summary-reporter.ts']],
   use: { trace: 'off' },
   projects: [
     // Pure functions (settings parsing, release resolution, frame marking) in Node, no browser; and the
-    // WebKit lane's process handling (scripts/webkit-driver.test.ts).
+    // WebKit lane's process handling (scripts/dev/webkit-driver.test.ts).
     { name: 'unit', testDir: '.', testMatch: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] },
     {
       name: 'chromium',
       testDir: 'e2e',
-      // Scenarios registered for every engine (everyEngine in e2e/fixtures.ts) have a WebKit copy tagged @webkit.
+      // Scenarios registered for every engine (everyEngine in e2e/support/fixtures.ts) have a WebKit copy tagged @webkit.
       grepInvert: /@webkit/,
       use: {
         browserName: 'chromium',
@@ -50,7 +50,7 @@ export default defineConfig({
       },
     },
     {
-      // Debian's WebKitGTK over WebDriver (scripts/webkit-driver.mjs): the @webkit copies of the shared scenarios.
+      // Debian's WebKitGTK over WebDriver (scripts/dev/webkit-driver.mjs): the @webkit copies of the shared scenarios.
       name: 'webkit',
       testDir: 'e2e',
       grep: /@webkit/,

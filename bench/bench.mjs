@@ -22,7 +22,7 @@ const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 
 /** How many imports the naive build swapped: none means it would quietly measure ours. */
 let naiveSwaps = 0;
-/** The naive baseline swaps src/sentry-client.ts for bench/naive-sentry-client.ts; all else is shared. */
+/** The naive baseline swaps src/sentry/sentry-client.ts for bench/naive-sentry-client.ts; all else is shared. */
 /** @type {import('esbuild').Plugin} */
 const naiveSentryClient = {
   name: 'naive-sentry-client',

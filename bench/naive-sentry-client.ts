@@ -1,6 +1,6 @@
 // The naive baseline's Sentry set-up, for `npm run bench` only: what our peers ship and what a
 // straightforward implementation does. `Sentry.init` with Sentry's default integrations and the same
-// settings mapping; the bench build swaps it in for src/sentry-client.ts, so everything else (settings,
+// settings mapping; the bench build swaps it in for src/sentry/sentry-client.ts, so everything else (settings,
 // analytics.js bridge, global API) is the same code.
 import * as Sentry from '@sentry/browser';
 import type { Client, ErrorEvent } from '@sentry/core';

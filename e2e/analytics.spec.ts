@@ -1,5 +1,5 @@
-import { everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './fixtures';
-import { identify, segmentSnippet } from './segment';
+import { everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
+import { identify, segmentSnippet } from './support/segment';
 
 async function captureAfter(page: BrowserPage, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
   await page.evaluate((message) => window.SegmentSentry?.captureException(new Error(message)), text);

@@ -1,4 +1,4 @@
-import { everyEngine, expect, test, type Event } from './fixtures';
+import { everyEngine, expect, test, type Event } from './support/fixtures';
 
 /**
  * Each bad input gets exactly one clear `[segment-sentry]` message, never an uncaught error, and

@@ -1,6 +1,6 @@
-import { describeEvent, everyEngine, expect, test } from './fixtures';
+import { describeEvent, everyEngine, expect, test } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs/] });
 
 test.describe('capture', () => {

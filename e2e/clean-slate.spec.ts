@@ -1,6 +1,6 @@
-import { everyEngine, expect, test } from './fixtures';
+import { everyEngine, expect, test } from './support/fixtures';
 
-// Each lane keeps one page per worker (e2e/clean-slate.ts): the second test must find nothing of the first.
+// Each lane keeps one page per worker (e2e/support/clean-slate.ts): the second test must find nothing of the first.
 test.describe.configure({ mode: 'serial' });
 
 everyEngine('a test leaves cookies, storage and a database behind on both sites', async ({ page, pageUrl, otherSite }) => {

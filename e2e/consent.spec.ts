@@ -1,7 +1,7 @@
-import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, queuedOffline, test, type BrowserPage, type Project } from './fixtures';
-import { consentToolsBundle, identify, segmentSnippet, track, WRITE_KEY } from './segment';
+import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
+import { consentToolsBundle, identify, segmentSnippet, track, WRITE_KEY } from './support/segment';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/before the visitor decided|thrown before the full bundle|uncaught before consent/] });
 
 const CONSENT = { consentSettings: { categories: ['Analytics'] } };

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import { startDemo } from '../scripts/dev/demo-process.mjs';
-import { expect, test } from './fixtures';
+import { expect, test } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/Payment form failed to render|Recommendations API returned nothing/] });
 
 /** Clicks a button that makes an analytics.js call and waits until Segment's (local) API received it. */

@@ -1,8 +1,8 @@
 import type { StackFrame } from '@sentry/core';
-import { everyEngine, expect, test, type BrowserPage, type Event } from './fixtures';
+import { everyEngine, expect, test, type BrowserPage, type Event } from './support/fixtures';
 import type { StaticServer } from '../scripts/dev/static-server.mjs';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/failed|layered failure|sentinel|outside the whitelist|^listed /] });
 
 /**

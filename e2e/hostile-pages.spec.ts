@@ -1,7 +1,7 @@
-import { describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './fixtures';
-import { FULL_BUNDLE } from './page-builder';
+import { describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './support/fixtures';
+import { FULL_BUNDLE } from './support/page-builder';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/^(Uncaught )?(Error: )?host page error: /] });
 
 /**

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import { EVENT_BUDGET } from '../src/sentry/event-budget';
-import { expect, sendSentinel, test, type Event, type Project } from './fixtures';
+import { expect, sendSentinel, test, type Event, type Project } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/frame storm/] });
 
 /**

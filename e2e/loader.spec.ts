@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './fixtures';
-import { segmentSnippet } from './segment';
+import { everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
+import { segmentSnippet } from './support/segment';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/after the full bundle|after the refusal|both tags|early rejection|first inline error|thrown after the failure|integrity attribute/] });
 
 const LOADER = '/dist/segment-sentry.loader.min.js';

@@ -1,7 +1,7 @@
-import { describeEvent, everyEngine, expect, sendSentinel, test, type BrowserPage, type Event } from './fixtures';
-import { hostSentryBundle, type HostSentryPackage } from './host-sentry';
+import { describeEvent, everyEngine, expect, sendSentinel, test, type BrowserPage, type Event } from './support/fixtures';
+import { hostSentryBundle, type HostSentryPackage } from './support/host-sentry';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|seen by both/] });
 
 /** Has the page throw `message` from a timer. */

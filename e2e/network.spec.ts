@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { capture, everyEngine, expect, queuedOffline, test, type BrowserPage } from './fixtures';
+import { capture, everyEngine, expect, queuedOffline, test, type BrowserPage } from './support/fixtures';
 import { closedPort } from '../scripts/dev/closed-port.mjs';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/thrown as the page leaves/] });
 
 /** Requests this page makes to the ingest, as the browser sees them. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { everyEngine, expect, test } from './fixtures';
+import { everyEngine, expect, test } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 // (Firefox also reports the refused bundle as a page error of its own: "None of the “sha384” hashes in the integrity attribute match".)
 test.use({ expectedPageErrors: [/loaded with integrity|thrown on a strict CSP page|integrity attribute/] });
 

@@ -1,6 +1,6 @@
-import { everyEngine, expect, sendSentinel, test } from './fixtures';
+import { everyEngine, expect, sendSentinel, test } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|early rejection/] });
 
 const throwError = (message: string) => `<script>setTimeout(function () { throw new Error(${JSON.stringify(message)}); });</script>`;

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
-import { everyEngine, expect, queuedOffline, test, type BrowserPage, type Project, type StaticServerFixture } from './fixtures';
+import { everyEngine, expect, queuedOffline, test, type BrowserPage, type Project, type StaticServerFixture } from './support/fixtures';
 
-// The errors this file's pages throw on purpose; any other page error fails a test (e2e/fixtures.ts).
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/uncaught, through the tunnel/] });
 
 const LOADER = '/dist/segment-sentry.loader.min.js';

@@ -1,7 +1,7 @@
 // @ts-check
 // After each build: every `__sentry…` / `_sentry…` name left in the browser bundles must be one we keep
 // on purpose. Such names are how copies of the SDK on one page find each other's state; the isolation
-// (scripts/esbuild-isolate-sentry.mjs) renames the ones that must not be shared, and a name an SDK
+// (scripts/build/esbuild-isolate-sentry.mjs) renames the ones that must not be shared, and a name an SDK
 // upgrade adds fails here until it is renamed or listed below with its reason.
 import { readFile } from 'node:fs/promises';
 
@@ -41,7 +41,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`${file}: Sentry names neither isolated nor kept on purpose: ${unlisted.join(', ')}`);
   }
   if (failed) {
-    console.error('Rename each in scripts/esbuild-isolate-sentry.mjs (ISOLATED_NAMES), or list it in scripts/check-sentry-names.mjs with why sharing it is harmless.');
+    console.error('Rename each in scripts/build/esbuild-isolate-sentry.mjs (ISOLATED_NAMES), or list it in scripts/build/check-sentry-names.mjs with why sharing it is harmless.');
     process.exit(1);
   }
   console.log(`sentry names: every __sentry/_sentry name in ${BUNDLES.length} bundles is isolated or kept on purpose`);

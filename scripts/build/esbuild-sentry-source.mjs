@@ -91,7 +91,7 @@ export function sentrySource(transforms, options = {}) {
         const fail = (id, text) => result.errors.push({ id, pluginName: 'sentry-source', text, location: null, notes: [], detail: undefined });
         for (const transform of transforms) {
           const missing = transform.missing();
-          if (missing.length > 0) fail(transform.name, `${transform.name}: the Sentry SDK no longer has ${missing.join(', ')}; revisit scripts/esbuild-${transform.name}.mjs`);
+          if (missing.length > 0) fail(transform.name, `${transform.name}: the Sentry SDK no longer has ${missing.join(', ')}; revisit scripts/build/esbuild-${transform.name}.mjs`);
         }
         if (options.onSource) return; // writing the fingerprints, not checking them
         const problems = fingerprintProblems(await recordedFingerprints(), seen);
@@ -99,9 +99,9 @@ export function sentrySource(transforms, options = {}) {
           fail(
             'sentry-fingerprints',
             `Sentry SDK files that the build patches or relies on have changed:\n  ${problems.join('\n  ')}\n` +
-              'Re-review the transforms against them (scripts/esbuild-trim-sentry.mjs: is any trimmed function now reachable ' +
-              'for error events? scripts/esbuild-isolate-sentry.mjs: any new shared name?), then record the new fingerprints ' +
-              'with `node scripts/sentry-fingerprints.mjs --write` (ARCHITECTURE.md, «Upgrading the Sentry SDK»).',
+              'Re-review the transforms against them (scripts/build/esbuild-trim-sentry.mjs: is any trimmed function now reachable ' +
+              'for error events? scripts/build/esbuild-isolate-sentry.mjs: any new shared name?), then record the new fingerprints ' +
+              'with `node scripts/build/sentry-fingerprints.mjs --write` (ARCHITECTURE.md, «Upgrading the Sentry SDK»).',
           );
         }
       });

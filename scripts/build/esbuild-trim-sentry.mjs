@@ -12,7 +12,7 @@ import { parse } from 'acorn';
  *   the body throws. The client's capture path swallows that throw without a word (its logging is
  *   compiled out), so a future SDK that reaches one would drop events silently: the build the e2e tests
  *   run (SEGMENT_SENTRY_BUILD=test) also writes `[segment-sentry] unreachable SDK code reached: <name>`
- *   with console.error first, and every test that sees that line fails (e2e/fixtures.ts). Against the
+ *   with console.error first, and every test that sees that line fails (e2e/support/fixtures.ts). Against the
  *   silent case in production, every file involved is fingerprinted (esbuild-sentry-source.mjs).
  * - 'inert': called for every event but a no-op returning undefined unless spans exist.
  * - { constantFor: args }: always called with these arguments here, so its body becomes the value
@@ -74,7 +74,7 @@ export const TRIMMED_FUNCTIONS = {
     processSpan: 'unreachable',
   },
   // The ~30 DOM interfaces browserApiErrors wraps by default (a 440-character string): we always pass
-  // eventTarget: ['EventTarget'] (src/sentry-client.ts), so the default is never read.
+  // eventTarget: ['EventTarget'] (src/sentry/sentry-client.ts), so the default is never read.
   'browser/build/npm/esm/prod/integrations/browserapierrors.js': {
     DEFAULT_EVENT_TARGET: { constant: '[]' },
   },

@@ -15,7 +15,7 @@ if (process.argv.includes('--write')) {
   await writeFile(readme, updated);
   console.log('README snippet pinned to', pkg.version);
 } else if (updated !== text) {
-  console.error('The README CDN snippet is stale: run `node scripts/readme-snippet.mjs --write` after `npm run build`.');
+  console.error('The README CDN snippet is stale: run `node scripts/build/readme-snippet.mjs --write` after `npm run build`.');
   process.exit(1);
 } else {
   console.log('README snippet matches', pkg.version, 'and dist/integrity.json');

@@ -1,6 +1,6 @@
 // @ts-check
-// `node scripts/sentry-fingerprints.mjs --write`: records the fingerprints (sha256 of the original source)
-// of every Sentry SDK file the build patches or relies on, in scripts/sentry-fingerprints.json, after the
+// `node scripts/build/sentry-fingerprints.mjs --write`: records the fingerprints (sha256 of the original source)
+// of every Sentry SDK file the build patches or relies on, in scripts/build/sentry-fingerprints.json, after the
 // transforms have been re-reviewed against a new SDK. Without --write it prints them.
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

@@ -88,7 +88,7 @@ test("the data-collection options become exactly what the installed SDK resolves
   const out = await trim.apply(path, await readFile(path, 'utf8'));
   const returned = /function resolveDataCollectionOptions\(options\) \{return (.*)\}/.exec(out)?.[1];
   const { resolveDataCollectionOptions } = await import(pathToFileURL(path).href);
-  // The options object our client passes (src/sentry-client.ts), every key it sets, as the client passes it whole.
+  // The options object our client passes (src/sentry/sentry-client.ts), every key it sets, as the client passes it whole.
   const clientOptions = {
     dsn: 'https://public@o1.ingest.sentry.io/1',
     tunnel: 'https://shop.example/sentry-tunnel',

@@ -141,7 +141,7 @@ export async function startWebKitDriver() {
   }
 }
 
-// `node scripts/webkit-driver.mjs --check`: npm test's first step, so a machine without WebKit fails at once.
+// `node scripts/dev/webkit-driver.mjs --check`: npm test's first step, so a machine without WebKit fails at once.
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href && process.argv.includes('--check')) {
   try {
     assertWebKitInstalled();

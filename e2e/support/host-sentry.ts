@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 /** The page's own Sentry: another copy of @sentry/browser, this major or the previous one. */
 export type HostSentryPackage = '@sentry/browser' | 'sentry-browser-v10';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const built = new Map<HostSentryPackage, string>();
 
 /** Bundles the package as a host page would ship it, exposing `window.Sentry`. */

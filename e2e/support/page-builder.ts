@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-const TEMPLATE = readFileSync(new URL('../fixtures/template.html', import.meta.url), 'utf8');
+const TEMPLATE = readFileSync(new URL('../../fixtures/template.html', import.meta.url), 'utf8');
 
 export const FULL_BUNDLE = '/dist/segment-sentry.min.js';
 

@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 /**
  * The real Segment: the official snippet from @segment/snippet and the real analytics.js from
  * @segment/analytics-next (its standalone build and chunks), served from the page's own origin by
- * scripts/local-segment.mjs (the `segment` fixture mounts it), with Segment's settings and tracking API
+ * scripts/dev/local-segment.mjs (the `segment` fixture mounts it), with Segment's settings and tracking API
  * answered there too. The same in every engine: WebKit's WebDriver has no request routing.
  */
 const require = createRequire(import.meta.url);
@@ -57,7 +57,7 @@ let consentTools: string | undefined;
 export async function consentToolsBundle(): Promise<string> {
   consentTools ??= (
     await esbuild.build({
-      stdin: { contents: "export { createWrapper } from '@segment/analytics-consent-tools';", resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'js' },
+      stdin: { contents: "export { createWrapper } from '@segment/analytics-consent-tools';", resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'js' },
       bundle: true,
       format: 'iife',
       globalName: 'SegmentConsentTools',

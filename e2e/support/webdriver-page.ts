@@ -1,5 +1,5 @@
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
-import { withTimeout } from '../scripts/dev/webkit-driver.mjs';
+import { withTimeout } from '../../scripts/dev/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { READ_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';

@@ -1,170 +1,24 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { Event } from '@sentry/core';
-import { startIngestServer, type IngestItem, type IngestServer } from '../scripts/dev/ingest-server.mjs';
-import { mountLocalSegment } from '../scripts/dev/local-segment.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/dev/static-server.mjs';
-import { startWebKitDriver } from '../scripts/dev/webkit-driver.mjs';
+import { startIngestServer, type IngestItem, type IngestServer } from '../../scripts/dev/ingest-server.mjs';
+import { mountLocalSegment } from '../../scripts/dev/local-segment.mjs';
+import { startStaticServer, type StaticServer } from '../../scripts/dev/static-server.mjs';
+import { startWebKitDriver } from '../../scripts/dev/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { buildPage, type PageOptions } from './page-builder';
 import { PAGE_RECORDER } from './page-recorder';
 import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentTraffic } from './segment';
 import { WebDriverPage } from './webdriver-page';
+import { ConsoleLog } from './console-log';
+import { Project } from './ingest-project';
 
 export { expect };
 export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
-
-export const PREFIX = '[segment-sentry]';
-const SENTINEL = 'segment-sentry sentinel';
-
-/** One Sentry project on the local ingest: each test gets its own, so tests never see each other's events. */
-export class Project {
-  constructor(
-    readonly id: string,
-    readonly dsn: string,
-    private readonly ingest: IngestServer,
-  ) {}
-
-  items(type?: string): IngestItem[] {
-    return this.ingest.items.filter((item) => item.projectId === this.id && (!type || item.type === type));
-  }
-
-  events(): Event[] {
-    return this.items('event').map((item) => item.payload as Event);
-  }
-
-  waitForItem(type: string, predicate: (payload: any) => boolean = () => true, description = type, timeoutMs?: number): Promise<IngestItem> {
-    return this.ingest.waitForItem((item) => item.projectId === this.id && item.type === type && predicate(item.payload), {
-      description: `${description} for project ${this.id}`,
-      timeoutMs,
-    });
-  }
-
-  async waitForEvent(predicate: (event: Event) => boolean = () => true, description = 'event', timeoutMs?: number): Promise<Event> {
-    return (await this.waitForItem('event', predicate, description, timeoutMs)).payload as Event;
-  }
-
-  /** The event whose exception (or message) mentions `text`. */
-  waitForError(text: string, timeoutMs?: number): Promise<Event> {
-    return this.waitForEvent((event) => describeEvent(event).includes(text), `event mentioning "${text}"`, timeoutMs);
-  }
-
-  /**
-   * "Nothing was sent" made checkable: a sentinel message is captured after whatever should have
-   * been dropped, the page's client is flushed (so every earlier request has been answered), and
-   * only then are the events this project received compared against `predicate`.
-   */
-  /**
-   * A barrier, not an assertion: once it resolves, everything the page captured before it has been
-   * processed and sent (a sentinel captured after it arrived, and the client was flushed).
-   */
-  async settle(page: BrowserPage): Promise<void> {
-    await sendSentinel(page);
-    await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
-    await page.evaluate(() => window.SegmentSentry?.flush(5000));
-  }
-
-  async expectNoEvent(page: BrowserPage, predicate: (event: Event) => boolean, options: { sentinelError?: string } = {}): Promise<void> {
-    if (options.sentinelError) {
-      // The page sends its own sentinel (an error it throws last), for filters a message would not pass.
-      await this.waitForError(options.sentinelError);
-    } else {
-      await sendSentinel(page);
-      await this.waitForEvent((event) => event.message === SENTINEL, 'sentinel');
-    }
-    await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    const unexpected = this.events().filter(predicate);
-    expect(unexpected.map(describeEvent), 'events that should not have been sent').toEqual([]);
-  }
-}
-
-export async function sendSentinel(page: BrowserPage): Promise<void> {
-  await page.evaluate(async (message) => {
-    window.SegmentSentry?.captureMessage(message);
-    await window.SegmentSentry?.flush(5000);
-  }, SENTINEL);
-}
-
-/** Captures an Error with this message through SegmentSentry. */
-export const capture = (page: BrowserPage, message: string): Promise<unknown> =>
-  page.evaluate((text) => window.SegmentSentry?.captureException(new Error(text)), message);
-
-/** How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). */
-export const queuedOffline = (page: BrowserPage): Promise<number> =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const open = indexedDB.open('segment-sentry-offline');
-        open.onupgradeneeded = () => open.result.createObjectStore('queue');
-        open.onsuccess = () => {
-          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
-          request.onsuccess = () => {
-            resolve(request.result);
-            open.result.close();
-          };
-        };
-      }),
-  );
-
-/** Whether our offline queue's database exists at all (looking does not create it). */
-export const offlineDatabaseExists = (page: BrowserPage): Promise<boolean> =>
-  page.evaluate(async () => (await indexedDB.databases()).some((database) => database.name === 'segment-sentry-offline'));
-
-export function describeEvent(event: Event): string {
-  if (event.message !== undefined) return event.message;
-  const exception = event.exception?.values?.map((value) => `${value.type}: ${value.value}`).join(' / ');
-  return exception ?? event.logentry?.message ?? '(no message)';
-}
-
-/** Everything the page wrote to its console, and a way to wait for a line to appear. */
-export class ConsoleLog {
-  readonly entries: Array<{ type: string; text: string }> = [];
-  private readonly listeners = new Set<() => void>();
-  private readonly expected: RegExp[] = [];
-
-  /** Declares `[segment-sentry]` errors this test expects; any other one fails the test (checked after it). */
-  expectErrors(...patterns: RegExp[]): void {
-    this.expected.push(...patterns);
-  }
-
-  /** Our console errors that no test declared (waiting for a line declares it too). */
-  unexpectedErrors(): string[] {
-    return this.ours()
-      .filter((entry) => entry.type === 'error' && !this.expected.some((pattern) => pattern.test(entry.text)))
-      .map((entry) => entry.text);
-  }
-
-  record(message: { type(): string; text(): string }): void {
-    this.entries.push({ type: message.type(), text: message.text() });
-    for (const listener of this.listeners) listener();
-  }
-
-  /** Our own messages: every line the bundle prints starts with the prefix. */
-  ours(): Array<{ type: string; text: string }> {
-    return this.entries.filter((entry) => entry.text.startsWith(PREFIX));
-  }
-
-  waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<{ type: string; text: string }> {
-    this.expected.push(pattern);
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const found = this.entries.find((entry) => pattern.test(entry.text));
-        if (!found) return false;
-        clearTimeout(timer);
-        this.listeners.delete(onEntry);
-        resolve(found);
-        return true;
-      };
-      const onEntry = (): void => void check();
-      const timer = setTimeout(() => {
-        this.listeners.delete(onEntry);
-        reject(new Error(`console: no line matching ${pattern} within ${timeoutMs} ms; saw:\n${this.entries.map((e) => e.text).join('\n')}`));
-      }, timeoutMs);
-      if (!check()) this.listeners.add(onEntry);
-    });
-  }
-}
+export { ConsoleLog };
+export { capture, describeEvent, PREFIX, Project, sendSentinel } from './ingest-project';
+export { offlineDatabaseExists, queuedOffline } from './offline-queue';
 
 interface TestFixtures {
   project: Project;
@@ -182,12 +36,12 @@ interface TestFixtures {
   openPage: (options?: PageOptions) => Promise<Page>;
   /** Serves a page built from these options and returns its URL without opening it. */
   pageUrl: (options?: PageOptions) => string;
-  /** The real Segment served from `site` (e2e/segment.ts), and the calls analytics.js made to its API in this test. */
+  /** The real Segment served from `site` (e2e/support/segment.ts), and the calls analytics.js made to its API in this test. */
   segment: SegmentTraffic;
 }
 
 interface WorkerFixtures {
-  /** The Chromium and Firefox lanes' one page per worker (e2e/clean-slate.ts); tests get it as `page`. */
+  /** The Chromium and Firefox lanes' one page per worker (e2e/support/clean-slate.ts); tests get it as `page`. */
   workerPage: Page;
   ingest: IngestServer;
   /** Serves the pages under test, dist/ and fixtures/. */
@@ -219,7 +73,7 @@ function serveForTheWorker<S extends { close(): Promise<unknown> }>(startServer:
 
 /**
  * Playwright's page, kept for the next test: whatever this test attached to it (listeners, routes, offline
- * mode) is taken off, and its storage is cleared on each origin the tests use (e2e/clean-slate.ts).
+ * mode) is taken off, and its storage is cleared on each origin the tests use (e2e/support/clean-slate.ts).
  */
 async function resetPlaywrightPage(page: Page, origins: StaticServer[]): Promise<void> {
   const context = page.context();
@@ -278,7 +132,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       page.on('console', (message) => log.record(message));
       await use(log);
       await readWhatThePageRecorded(page);
-      // The test build's trimmed SDK functions say so when reached (scripts/esbuild-trim-sentry.mjs): the client
+      // The test build's trimmed SDK functions say so when reached (scripts/build/esbuild-trim-sentry.mjs): the client
       // swallows their throw, so events could be lost without a word. Any test that sees it fails.
       const reached = log.entries.filter((entry) => entry.text.includes('unreachable SDK code reached'));
       expect(reached.map((entry) => entry.text), 'trimmed Sentry SDK code was reached').toEqual([]);
@@ -318,7 +172,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 /**
- * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/webkit-driver.mjs starts the
+ * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/dev/webkit-driver.mjs starts the
  * display and the driver once per worker). `page` is a WebDriverPage over one session per worker, reset after
  * every test (WebDriverPage.resetFor: no cookies, storage or databases on either site); a session per test
  * would cost 0.4 s more each. The servers put the page recorder first in every page, for console lines and
