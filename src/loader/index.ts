@@ -1,7 +1,7 @@
 // The 1.5 KB loader: catches errors and queues every call from the first byte, and loads the full
 // bundle (segment-sentry.min.js, from the loader's own folder, with its SRI hash built in) off the
 // critical path: in idle time after the page's load event, at once on the first error, or on
-// forceLoad(). No Sentry code here; the full bundle takes over everything kept (loader-protocol.ts).
+// forceLoad(). No Sentry code here; the full bundle takes over everything kept (src/loader/protocol.ts).
 import { writeMessage } from '../shared/console-message';
 import { makeAttempt } from '../shared/contain';
 import {

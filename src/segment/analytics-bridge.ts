@@ -23,7 +23,7 @@ function currentUserOf(analytics: AnalyticsLike | undefined): SegmentEvent | und
 
 /**
  * Connects Segment's analytics.js to Sentry, whatever the load order, through a destination plugin named
- * "Sentry" (loader-protocol.ts). Everything goes through calls the snippet's stub queues and analytics.js
+ * "Sentry" (src/loader/protocol.ts). Everything goes through calls the snippet's stub queues and analytics.js
  * replays (register, on, ready), so it works before analytics.js has loaded, and survives analytics.js
  * replacing the stub object. When the global is not there yet, we look again at DOMContentLoaded and at
  * load; when it never comes (blocked by an ad blocker), nothing happens and Sentry works on. A global

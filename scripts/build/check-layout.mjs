@@ -1,0 +1,90 @@
+// `node scripts/build/check-layout.mjs`: keeps src/ in folders, one per part (ARCHITECTURE.md, «Code map»),
+// with imports running one way: nothing imports an entry, and the loader's entry reaches no Sentry code.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The only files directly under src/: the full bundle's entry and the published types. */
+const TOP_LEVEL_FILES = ['index.ts', 'public-types.ts'];
+/** What runs when loaded (or is published as its own module): importing one would run it twice, or pull a part up. */
+const ENTRIES = ['index.ts', 'loader/index.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
+/** The loader stays small and Sentry-free: whatever it imports, however deep, must not reach these. */
+const LOADER_ENTRY = 'loader/index.ts';
+const LOADER_FORBIDDEN = /^@sentry\//;
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** @param {string} dir @returns {string[]} every .ts file below dir */
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * What a file imports; `typeOnly` for `import type` / `export type`, which compile to nothing.
+ * @param {string} file @returns {Array<{ specifier: string, typeOnly: boolean }>}
+ */
+function importsOf(file) {
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((match) => ({
+    specifier: /** @type {string} */ (match[2] ?? match[3]),
+    typeOnly: Boolean(match[1]),
+  }));
+}
+
+/** The file a relative specifier names (TypeScript's extensionless form), or undefined for a package. */
+function resolveRelative(/** @type {string} */ from, /** @type {string} */ specifier) {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = resolve(dirname(from), specifier);
+  return [base, `${base}.ts`, `${base}.d.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
+}
+
+/**
+ * Every way the tree below `root` breaks the layout, one line each, naming the file and the import.
+ * @param {string} root the project folder (src/ is below it)
+ * @param {string[]} importers folders whose files must not import an entry either (tests, bench, scripts)
+ */
+export function layoutProblems(root, importers = ['src', 'e2e', 'bench', 'scripts']) {
+  const src = join(root, 'src');
+  const problems = [];
+  for (const entry of readdirSync(src, { withFileTypes: true })) {
+    if (entry.isFile() && !TOP_LEVEL_FILES.includes(entry.name)) {
+      problems.push(`src/${entry.name}: only ${TOP_LEVEL_FILES.join(' and ')} stand directly under src/; move it into the folder of its part`);
+    }
+  }
+  const entries = new Set(ENTRIES.map((entry) => join(src, entry)));
+  for (const folder of importers.map((name) => join(root, name)).filter(existsSync)) {
+    for (const file of sourceFiles(folder)) {
+      for (const { specifier } of importsOf(file)) {
+        const target = resolveRelative(file, specifier);
+        // An entry's own folder may share it (the tunnel's Node adapter wraps the tunnel's handler).
+        if (target && entries.has(target) && dirname(target) !== dirname(file)) {
+          problems.push(`${relative(root, file)}: imports the entry ${relative(root, target)} ('${specifier}'); import the part it uses instead`);
+        }
+      }
+    }
+  }
+  const seen = new Set();
+  const walk = (/** @type {string} */ file, /** @type {string[]} */ chain) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { specifier, typeOnly } of importsOf(file)) {
+      if (typeOnly) continue;
+      if (LOADER_FORBIDDEN.test(specifier)) {
+        problems.push(`${[...chain, file].map((path) => relative(root, path)).join(' → ')}: imports '${specifier}'; the loader carries no Sentry code`);
+      }
+      const target = resolveRelative(file, specifier);
+      if (target) walk(target, [...chain, file]);
+    }
+  };
+  walk(join(src, LOADER_ENTRY), []);
+  return problems;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const problems = layoutProblems(fileURLToPath(new URL('../..', import.meta.url)));
+  for (const problem of problems) console.error(`layout: ${problem}`);
+  if (problems.length > 0) process.exit(1);
+  console.log('layout: src/ in folders, no import of an entry, the loader free of Sentry code');
+}

@@ -1,0 +1,54 @@
+// The layout check (scripts/build/check-layout.mjs) on this tree, and on small trees that break each rule.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { layoutProblems } from './check-layout.mjs';
+
+function treeOf(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'layout-'));
+  const all = { 'src/index.ts': '', 'src/public-types.ts': '', 'src/loader/index.ts': "import { keep } from './protocol';\n", 'src/loader/protocol.ts': '', ...files };
+  for (const [path, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function problemsOf(files: Record<string, string>): string[] {
+  const root = treeOf(files);
+  try {
+    return layoutProblems(root);
+  } finally {
+    rmSync(root, { recursive: true });
+  }
+}
+
+test('this project keeps the layout', () => {
+  expect(layoutProblems(fileURLToPath(new URL('../..', import.meta.url)))).toEqual([]);
+});
+
+test('a well-kept small tree has no problem', () => {
+  expect(problemsOf({ 'src/settings/settings.ts': "import { keep } from '../loader/protocol';\n" })).toEqual([]);
+});
+
+test('a module directly under src/ is named', () => {
+  expect(problemsOf({ 'src/helpers.ts': '' })).toEqual([expect.stringMatching(/^src\/helpers\.ts: only index\.ts and public-types\.ts/)]);
+});
+
+test('a part that imports an entry is named with the import', () => {
+  expect(problemsOf({ 'src/sentry/client.ts': "import { x } from '../loader';\n", 'e2e/a.spec.ts': "import '../src/index';\n" })).toEqual([
+    "src/sentry/client.ts: imports the entry src/loader/index.ts ('../loader'); import the part it uses instead",
+    "e2e/a.spec.ts: imports the entry src/index.ts ('../src/index'); import the part it uses instead",
+  ]);
+});
+
+test('Sentry code reached from the loader is named with the chain of imports; type-only imports compile away and pass', () => {
+  expect(
+    problemsOf({
+      'src/loader/protocol.ts': "import type { Event } from '@sentry/core';\nimport { bounded } from '../segment/bounded';\n",
+      'src/segment/bounded.ts': "import { normalize } from '@sentry/core';\n",
+    }),
+  ).toEqual(["src/loader/index.ts → src/loader/protocol.ts → src/segment/bounded.ts: imports '@sentry/core'; the loader carries no Sentry code"]);
+});
