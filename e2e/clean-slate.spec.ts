@@ -20,6 +20,28 @@ everyEngine('a test leaves cookies, storage and a database behind on both sites'
   }
 });
 
+// Sentry's offline queue opens its database as the transport is made, so a test can end mid-open. In WebKit, a
+// page suspended in the back-forward cache at that moment blocked the next clean slate for good (a teardown
+// timeout, 1 or 2 runs in 8): the WebKit lane runs without that cache, as Playwright runs Chromium.
+everyEngine('a test ends while its page is still creating a database', async ({ page, pageUrl }) => {
+  await page.goto(
+    pageUrl({
+      bundle: null,
+      body: `<script>
+        const open = indexedDB.open('left-mid-upgrade', 1);
+        open.onupgradeneeded = () => {
+          const store = open.result.createObjectStore('things');
+          let n = 0;
+          const put = () => { if (n++ < 1e6) store.put(new Array(100).fill(n), n).onsuccess = put; };
+          put();
+          document.title = 'upgrading';
+        };
+      </script>`,
+    }),
+  );
+  await page.waitForFunction(() => document.title === 'upgrading');
+});
+
 everyEngine('the next test starts with none of it', async ({ page, pageUrl, otherSite }) => {
   for (const url of [pageUrl({ bundle: null }), otherSite.register('/pages/clean.html', '<!doctype html><title>clean</title>')]) {
     await page.goto(url);

@@ -6,6 +6,9 @@
  * open); rejects if a database cannot be deleted.
  */
 export async function clearOriginStorage(): Promise<void> {
+  // A deletion that never answers (another page holding the database without a 'blocked' event) fails here,
+  // named, instead of as a teardown timeout.
+  const DEADLINE_MS = 5000;
   localStorage.clear();
   sessionStorage.clear();
   const databases = await indexedDB.databases();
@@ -14,8 +17,9 @@ export async function clearOriginStorage(): Promise<void> {
       ({ name }) =>
         new Promise((resolve, reject) => {
           const deletion = indexedDB.deleteDatabase(name!);
-          deletion.onsuccess = resolve;
-          deletion.onerror = deletion.onblocked = () => reject(new Error(`could not delete the database ${name}`));
+          const timer = setTimeout(() => reject(new Error(`the database ${name} was not deleted within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+          deletion.onsuccess = () => (clearTimeout(timer), resolve(undefined));
+          deletion.onerror = deletion.onblocked = () => (clearTimeout(timer), reject(new Error(`could not delete the database ${name}`)));
         }),
     ),
   );

@@ -3,6 +3,7 @@
 // downloaded here). Starts a virtual X display and WebKitWebDriver, each in its own process group, and stops
 // both when asked, when the process exits, and on SIGINT/SIGTERM, so a failed or interrupted run leaves nothing.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const WEBKIT_PACKAGES = 'webkit2gtk-driver xvfb xauth';
@@ -10,9 +11,27 @@ export const WEBKIT_INSTALL = `apt-get install -y --no-install-recommends ${WEBK
 const COMMANDS = ['Xvfb', 'WebKitWebDriver'];
 const START_TIMEOUT_MS = 10_000;
 
+/**
+ * WebKitGTK's MiniBrowser, the browser WebKitWebDriver drives: named in the session's capabilities so that it
+ * can be started with our options. Debian ships it beside the library (/usr/lib/<triplet>/webkit2gtk-4.1/);
+ * other distributions under /usr/libexec. WEBKIT_MINIBROWSER wins.
+ * @returns {string | undefined}
+ */
+export function miniBrowserBinary() {
+  if (process.env.WEBKIT_MINIBROWSER) return process.env.WEBKIT_MINIBROWSER;
+  const libraryFolders = ['/usr/lib', ...(existsSync('/usr/lib') ? readdirSync('/usr/lib').map((name) => `/usr/lib/${name}`) : []), '/usr/libexec'];
+  for (const folder of libraryFolders) {
+    for (const api of ['webkit2gtk-4.1', 'webkit2gtk-4.0', 'webkitgtk-6.0']) {
+      if (existsSync(`${folder}/${api}/MiniBrowser`)) return `${folder}/${api}/MiniBrowser`;
+    }
+  }
+  return undefined;
+}
+
 /** Throws, naming the install command, when a program the WebKit lane needs is missing (no silent skip). */
 export function assertWebKitInstalled() {
   const missing = COMMANDS.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  if (!miniBrowserBinary()) missing.push('MiniBrowser');
   if (missing.length > 0) {
     throw new Error(`The WebKit test lane needs ${missing.join(' and ')}; install them with: ${WEBKIT_INSTALL}`);
   }
