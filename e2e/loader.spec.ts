@@ -191,13 +191,23 @@ test.describe('the loader', () => {
     page,
     site,
     consoleLog,
+    pageErrors,
   }) => {
-    const loader = await loaderBeside(site, (path) => site.register(path, 'window.tampered = true;', { 'Access-Control-Allow-Origin': '*' }));
+    let requests = 0;
+    const loader = await loaderBeside(site, (path) =>
+      site.mount(path, (_request, response) => {
+        requests++;
+        response.writeHead(200, { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*' }).end('window.tampered = true;');
+      }),
+    );
     await openPage({ bundle: loader });
     await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js/);
+    // An error after the refusal reaches the page (no loader listener left to retry), and flush knows at once.
     await page.evaluate(() => setTimeout(() => { throw new Error('after the refusal'); }));
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await expect.poll(() => pageErrors.some((message) => message.includes('after the refusal'))).toBe(true);
+    expect(await page.evaluate(() => window.SegmentSentry?.flush())).toBe(false);
     expect(await page.evaluate(() => (window as unknown as { tampered?: boolean }).tampered)).toBeUndefined();
+    expect(requests).toBe(1);
     expect(consoleLog.ours()).toHaveLength(1);
   });
 

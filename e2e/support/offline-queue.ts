@@ -1,22 +1,26 @@
 // Our IndexedDB offline queue as a test sees it from the page.
 import type { BrowserPage } from './browser-page';
 
-/** How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). */
+/**
+ * How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). Looking creates nothing:
+ * a missing database is not opened (every engine the tests run lists its databases), and a failure rejects.
+ */
 export const queuedOffline = (page: BrowserPage): Promise<number> =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const open = indexedDB.open('segment-sentry-offline');
-        open.onupgradeneeded = () => open.result.createObjectStore('queue');
-        open.onsuccess = () => {
-          const request = open.result.transaction('queue', 'readonly').objectStore('queue').count();
-          request.onsuccess = () => {
-            resolve(request.result);
-            open.result.close();
-          };
-        };
-      }),
-  );
+  page.evaluate(async () => {
+    const name = 'segment-sentry-offline';
+    if (!(await indexedDB.databases()).some((database) => database.name === name)) return 0;
+    return new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onerror = () => reject(new Error(`could not open ${name}: ${open.error?.message}`));
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('queue')) return (db.close(), resolve(0));
+        const request = db.transaction('queue', 'readonly').objectStore('queue').count();
+        request.onerror = () => (db.close(), reject(new Error(`could not count ${name}: ${request.error?.message}`)));
+        request.onsuccess = () => (db.close(), resolve(request.result));
+      };
+    });
+  });
 
 /** Whether our offline queue's database exists at all (looking does not create it). */
 export const offlineDatabaseExists = (page: BrowserPage): Promise<boolean> =>
