@@ -37,7 +37,9 @@ function importsOf(file) {
 function resolveRelative(/** @type {string} */ from, /** @type {string} */ specifier) {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(from), specifier);
-  return [base, `${base}.ts`, `${base}.d.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
+  // A `.js` specifier names the `.ts` source (TypeScript's rule for ES module imports).
+  const source = base.endsWith('.js') ? `${base.slice(0, -3)}.ts` : base;
+  return [source, `${base}.ts`, `${base}.d.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
 }
 
 /**

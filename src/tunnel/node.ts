@@ -3,7 +3,7 @@
 // that edge runtimes, which have no node:stream, never load it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { TunnelHandler } from './handler';
+import type { TunnelHandler } from './handler.js';
 
 function requestFrom(incoming: IncomingMessage): Request {
   const headers = new Headers();
