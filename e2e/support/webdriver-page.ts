@@ -127,7 +127,7 @@ export class WebDriverPage implements BrowserPage {
   }
 
   /**
-   * A clean slate for the next test: no listeners, and on each origin it will use no cookies, localStorage,
+   * A clean slate for the next test: no listeners, and on each origin this test used no cookies, localStorage,
    * sessionStorage or IndexedDB databases left by this one (each origin's blank page unloads whatever ran
    * there, so nothing of it runs on and no database stays open).
    */
@@ -137,6 +137,8 @@ export class WebDriverPage implements BrowserPage {
       await this.driver.manage().deleteAllCookies();
       await this.evaluate(clearOriginStorage);
     }
+    // Whatever the test had open is unloaded in any case.
+    if (origins.length === 0) await this.goto('about:blank');
     await this.readRecorded();
     this.consoleListeners.length = 0;
     this.errorListeners.length = 0;

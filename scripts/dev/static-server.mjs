@@ -48,7 +48,9 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
   /** What is sent for `body`: an HTML page gets the prelude, if there is one. @param {string | Buffer} body @param {string} type @param {Record<string, string> | undefined} headers */
   const served = (body, type, headers) => (htmlPrelude && type.startsWith('text/html') ? withPrelude(String(body), htmlPrelude, headers) : body);
 
+  let requests = 0;
   const server = createServer(async (request, response) => {
+    requests++;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const listener = mounted.get(url.pathname) ?? [...mounted].find(([path]) => path.endsWith('/*') && url.pathname.startsWith(path.slice(0, -1)))?.[1];
     if (listener) {
@@ -88,6 +90,10 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
 
   return {
     origin,
+    /** How many requests it has had: a test that made none left nothing on this origin to clear. */
+    get requests() {
+      return requests;
+    },
     /**
      * Serves `body` at `path` until replaced (after `delayMs`, if given); returns its absolute URL.
      * @param {string} path @param {string | Buffer} body @param {Record<string, string>} [headers] @param {number} [delayMs]
