@@ -1,8 +1,11 @@
 import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
+import { loaderWithSlowFullBundle } from './support/loader-beside';
+import type { IngestServer } from '../scripts/dev/ingest-server.mjs';
+import type { SegmentTraffic } from './support/segment';
 import { consentToolsBundle, identify, segmentSnippet, track, WRITE_KEY } from './support/segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
-test.use({ expectedPageErrors: [/before the visitor decided|thrown before the full bundle|uncaught before consent/] });
+test.use({ expectedPageErrors: [/before the visitor decided|uncaught before consent/] });
 
 const CONSENT = { consentSettings: { categories: ['Analytics'] } };
 const LOADER = '/dist/segment-sentry.loader.min.js';
@@ -18,6 +21,16 @@ const setConsent = (page: BrowserPage, preferences: Record<string, boolean>) =>
 async function settleWithNothingSent(page: BrowserPage, project: Project): Promise<void> {
   await page.evaluate(() => window.SegmentSentry?.flush(3000));
   expect(project.items().map((item) => `${item.type}: ${item.type === 'event' ? describeEvent(item.payload) : ''}`)).toEqual([]);
+}
+
+/** Sent with the user while consent is granted; then, with the ingest unreachable, one event waits in the offline queue. */
+async function sentWithUserThenOneQueuedOffline(page: BrowserPage, project: Project, ingest: IngestServer, userId: string): Promise<void> {
+  await identify(page, userId, { email: `${userId}@example.com` });
+  await capture(page, 'while granted');
+  expect((await project.waitForError('while granted')).user?.id).toBe(userId);
+  ingest.respondWith(project.id, () => ({ unreachable: true }));
+  await capture(page, 'queued offline');
+  await expect.poll(() => queuedOffline(page)).toBe(1);
 }
 
 /** Events mentioning `text` that reached the ingest. */
@@ -104,13 +117,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
       beforeBundle: `<script>${segmentSnippet()}</script>`,
       head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
     });
-    await identify(page, 'user-1', { email: 'ada@example.com' });
-    await capture(page, 'while granted');
-    expect((await project.waitForError('while granted')).user?.id).toBe('user-1');
-
-    ingest.respondWith(project.id, () => ({ unreachable: true }));
-    await capture(page, 'queued offline');
-    await expect.poll(() => queuedOffline(page)).toBe(1);
+    await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-1');
 
     await setConsent(page, { Analytics: false });
     await expect.poll(() => queuedOffline(page)).toBe(0);
@@ -158,6 +165,31 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await project.settle(page);
     expect(arrived(project, 'kept by the loader, then denied')).toEqual([]);
     expect(arrived(project, 'while denied, in the loader')).toEqual([]);
+  });
+
+  everyEngine('the loader does not count consent against its cap: grant, 29 captures, then a revocation, all before the full bundle: the revocation holds', async ({
+    openPage,
+    page,
+    project,
+  }) => {
+    await openPage({
+      bundle: LOADER,
+      settings: CONSENT,
+      head: `<script>
+        window.SegmentSentry.setConsent({ Analytics: true });
+        for (var i = 0; i < 29; i++) window.SegmentSentry.captureMessage('kept while granted ' + i);
+        window.SegmentSentry.setConsent({ Analytics: false });
+      </script>`,
+    });
+    await page.waitForFunction(() => !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('after the revocation'));
+    // The sentinel: a new grant, then a message.
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('granted after the takeover'));
+    await project.waitForError('granted after the takeover');
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    expect(arrived(project, 'kept while granted ')).toHaveLength(29);
+    expect(arrived(project, 'after the revocation')).toEqual([]);
   });
 
   everyEngine('no categories in the settings: no consent needed, as before', async ({ openPage, page, project }) => {
@@ -236,5 +268,101 @@ test.describe("consent from Segment's consent tools (context.consent.categoryPre
     await capture(page, 'while the visitor agrees');
     await project.waitForError('while the visitor agrees');
     await optOutThenNothingArrives(page, project);
+  });
+});
+
+/** A workspace whose destinations are all mapped to consent categories, the Sentry entry to Analytics. */
+function consentManagedWorkspace(segment: SegmentTraffic, hasUnmappedDestinations: boolean): void {
+  segment.settings = {
+    integrations: { Sentry: { consentSettings: { categories: ['Analytics'] } } },
+    consentSettings: { allCategories: ['Analytics'], hasUnmappedDestinations },
+  };
+}
+
+/** What the page holds for Sentry about the visitor: the breadcrumbs' messages and the user of the next event. */
+const breadcrumbMessages = (event: { breadcrumbs?: Array<{ message?: string }> }) => (event.breadcrumbs ?? []).map((crumb) => crumb.message);
+
+test.describe("a \"no\" from Segment's consent tools always reaches Sentry (consentSettings on the workspace)", () => {
+  for (const consentModel of ['opt-in', 'opt-out'] as const) {
+    for (const hasUnmappedDestinations of [false, true]) {
+      for (const [what, bundle] of [['the full bundle', undefined], ['the loader', LOADER]] as const) {
+        everyEngine(
+          `${consentModel}, hasUnmappedDestinations ${hasUnmappedDestinations}, ${what}: sent with the user while granted; opting out of everything stops Sentry, empties the offline queue, and leaves no user or breadcrumb for after a new grant`,
+          async ({ openPage, page, project, ingest, segment }) => {
+            consentManagedWorkspace(segment, hasUnmappedDestinations);
+            await openPage({ ...(bundle && { bundle }), settings: CONSENT, beforeBundle: await consentManagedPage(consentModel, { Analytics: true }) });
+            await page.evaluate(() => console.log('a breadcrumb while granted'));
+            await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-granted');
+
+            // Opting out of everything: in the opt-out model the consent tools' middleware drops this change, and
+            // every call after it, before any plugin sees it.
+            await decide(page, { Analytics: false });
+            await expect.poll(() => queuedOffline(page)).toBe(0);
+            ingest.respondWith(project.id, undefined);
+            await page.evaluate(() => console.log('a breadcrumb while denied'));
+            await page.evaluate(() => window.analytics.identify('user-denied', { email: 'denied@example.com' }));
+            await capture(page, 'after opting out');
+            await page.evaluate(() => window.SegmentSentry?.flush(3000));
+            expect(await queuedOffline(page)).toBe(0);
+
+            // The sentinel: a new grant, then a message; nothing sent in between, nothing of the visitor carried over.
+            await decide(page, { Analytics: true });
+            await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again'));
+            const sentinel = await project.waitForError('granted again');
+            expect(sentinel.user ?? {}).toEqual({});
+            expect(breadcrumbMessages(sentinel)).not.toContain('a breadcrumb while denied');
+            expect(breadcrumbMessages(sentinel)).not.toContain('a breadcrumb while granted');
+            expect(arrived(project, 'after opting out')).toEqual([]);
+            expect(arrived(project, 'queued offline')).toEqual([]);
+          },
+        );
+      }
+    }
+  }
+
+  everyEngine('the loader keeps stamped calls while the full bundle is on its way: their consent holds once it has arrived', async ({
+    openPage,
+    page,
+    project,
+    site,
+    segment,
+  }) => {
+    consentManagedWorkspace(segment, false);
+    await openPage({ bundle: await loaderWithSlowFullBundle(site, 1500), settings: CONSENT, beforeBundle: await consentManagedPage('opt-in', { Analytics: true }) });
+    await identify(page, 'user-kept', { email: 'kept@example.com' });
+    await capture(page, 'kept by the loader');
+    expect(await page.evaluate(() => Boolean((window.SegmentSentry as unknown as { _loader?: unknown })._loader)), 'the loader is still in charge').toBe(true);
+    expect((await project.waitForError('kept by the loader')).user?.id).toBe('user-kept');
+  });
+
+  everyEngine('a revocation where IndexedDB is null (Firefox with storage disabled): the user is cleared all the same', async ({ openPage, page, project }) => {
+    await openPage({
+      settings: CONSENT,
+      beforeBundle: `<script>Object.defineProperty(window, 'indexedDB', { value: null, configurable: true });</script><script>${segmentSnippet()}</script>`,
+      head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
+    });
+    await identify(page, 'user-1', { email: 'ada@example.com' });
+    await setConsent(page, { Analytics: false });
+    await setConsent(page, { Analytics: true });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again, no storage'));
+    expect((await project.waitForError('granted again, no storage')).user ?? {}).toEqual({});
+  });
+
+  everyEngine('revoked while a send is under way: when that send then fails, it is not stored for later', async ({ openPage, page, project, ingest }) => {
+    await openPage({ settings: CONSENT, head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>` });
+    let underWay = false;
+    ingest.respondWith(project.id, () => ((underWay = true), { unreachable: true, delayMs: 1000 }));
+    await capture(page, 'under way at the revocation');
+    await expect.poll(() => underWay).toBe(true);
+    await setConsent(page, { Analytics: false });
+    // flush settles once the send has failed (and the offline queue decided what to keep).
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    expect(await queuedOffline(page)).toBe(0);
+    // The sentinel: a new grant sends, and the failed send never comes back.
+    ingest.respondWith(project.id, undefined);
+    await setConsent(page, { Analytics: true });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('granted after the failed send'));
+    await project.waitForError('granted after the failed send');
+    expect(arrived(project, 'under way at the revocation')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
+import { describeEvent, everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
+import { loaderBeside } from './support/loader-beside';
 import { segmentSnippet } from './support/segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -19,18 +20,6 @@ const timings = (page: BrowserPage) =>
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return { requestStart: request?.startTime, loadEvent: navigation.loadEventStart };
   }, FULL);
-
-let folderCounter = 0;
-
-/**
- * Serves the loader from a folder of its own and returns its URL; `serveFullBundle` is given the path where
- * that loader will look for the full bundle (beside itself), to serve there whatever the test needs.
- */
-async function loaderBeside(site: StaticServerFixture, serveFullBundle: (path: string) => void): Promise<string> {
-  const folder = `/loader-${++folderCounter}`;
-  serveFullBundle(`${folder}/segment-sentry.min.js`);
-  return site.register(`${folder}/segment-sentry.loader.min.js`, await readFile(new URL(`..${LOADER}`, import.meta.url)));
-}
 
 /** An image that holds the page's load event back for a while. */
 const slowImage = (site: StaticServerFixture) => `<img src="${site.register(`/slow-${Date.now()}.gif`, '', { 'Content-Type': 'image/gif' }, 1500)}" alt="">`;
@@ -219,5 +208,45 @@ test.describe('the loader', () => {
     await project.settle(page);
     expect(project.events().filter((event) => event.exception?.values?.[0]?.value === 'both tags')).toHaveLength(1);
     expect(consoleLog.ours()).toEqual([]);
+  });
+
+  everyEngine('a saved SegmentSentry, or a saved method, still works once the full bundle has taken over, and a flush without a timeout settles', async ({
+    openPage,
+    page,
+    project,
+  }) => {
+    type Saved = { saved: { captureMessage(m: string): void; flush(): Promise<boolean> }; savedCapture: (e: unknown) => void; pendingFlush: Promise<boolean> };
+    await openPage({
+      bundle: LOADER,
+      head: `<script>
+        window.saved = window.SegmentSentry;
+        window.savedCapture = window.SegmentSentry.captureException;
+        window.pendingFlush = window.SegmentSentry.flush();
+      </script>`,
+    });
+    await fullBundleRunning(page);
+    await page.evaluate(() => {
+      const w = window as unknown as Saved;
+      w.saved.captureMessage('through the saved API');
+      Promise.reject(new Error('through the saved method')).catch(w.savedCapture);
+    });
+    await project.waitForError('through the saved API');
+    await project.waitForError('through the saved method');
+    expect(await page.evaluate(() => (window as unknown as Saved).saved.flush())).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as Saved).pendingFlush)).toBe(true);
+  });
+
+  everyEngine('an init after 30 captures is kept: Sentry starts and sends them', async ({ openPage, page, project }) => {
+    await openPage({
+      bundle: LOADER,
+      settings: null,
+      head: `<script>
+        for (var i = 0; i < 30; i++) window.SegmentSentry.captureMessage('kept before init ' + i);
+        window.SegmentSentry.init({ config: ${JSON.stringify(project.dsn)} });
+      </script>`,
+    });
+    await project.waitForError('kept before init 29');
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    expect(project.events().filter((event) => describeEvent(event).startsWith('kept before init '))).toHaveLength(30);
   });
 });

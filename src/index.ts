@@ -2,6 +2,7 @@ import { collectEarlyErrors } from './sentry/early-errors';
 import { createGlobalApi } from './api/global-api';
 import { attempt } from './sentry/guard';
 import { loaderHandoffOf } from './loader/protocol';
+import { replayLoaderCalls } from './api/replay-loader-calls';
 import { log } from './sentry/log';
 import { currentScriptUrl } from './sentry/own-frames';
 import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings/settings-element';
@@ -22,12 +23,8 @@ attempt('start-up', () => {
     handoff,
   });
   window.SegmentSentry = api;
+  // A page that saved the loader's API (or one of its methods) reaches this one through it from now on.
+  if (handoff) handoff.api = api;
   whenSettingsElement(document, (text) => start(text, SETTINGS_ELEMENT_SOURCE));
-  // Calls made to the loader, in order, after the settings element had its turn.
-  for (const [method, args, settle] of handoff?.calls.splice(0) ?? []) {
-    attempt(`replaying SegmentSentry.${method}`, () =>
-      // flush: the loader's promise settles with the result, unless its own timeout came first.
-      settle ? void api.flush(...(args as [number?])).then(settle) : (api[method] as (...values: unknown[]) => unknown)(...args),
-    );
-  }
+  if (handoff) replayLoaderCalls(handoff, api);
 });

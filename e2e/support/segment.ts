@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { SettingsEntries } from '../../scripts/dev/local-segment.mjs';
 import type { BrowserPage } from './browser-page';
 import * as esbuild from 'esbuild';
 
@@ -70,8 +71,13 @@ export async function consentToolsBundle(): Promise<string> {
 }
 
 export interface SegmentTraffic {
-  /** Calls analytics.js made to Segment's tracking API during this test, by path (/v1/i, /v1/t, /v1/p). */
+  /** The paths analytics.js called on Segment's tracking API in this test. */
   apiCalls: string[];
+  /**
+   * What the workspace adds to the source's settings document in this test (a Sentry destination entry in
+   * `integrations`, `consentSettings`), as the Segment app would; read when analytics.js fetches it.
+   */
+  settings: SettingsEntries;
 }
 
 /** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */

@@ -7,7 +7,8 @@ import { parseEnvelope } from '@sentry/core';
 
 /**
  * @typedef {{ type: string, payload: any, headers: any, projectId: string, url: string, receivedAt: number }} IngestItem
- * @typedef {{ status: number, headers?: Record<string, string>, delayMs?: number } | { unreachable: true }} IngestReply
+ * @typedef {{ status: number, headers?: Record<string, string>, delayMs?: number } | { unreachable: true, delayMs?: number }} IngestReply
+ *   delayMs: how long the answer (or, unreachable, the cut) waits, so a test can act while a send is under way
  *   unreachable: the connection is cut with no answer, as when the network is down (the browser's fetch fails)
  * @typedef {(request: { projectId: string, items: IngestItem[] }) => IngestReply | undefined} Responder
  */
@@ -120,11 +121,11 @@ export async function startIngestServer(options = {}) {
         receivedAt: Date.now(),
       }));
       const reply = responders.get(projectId)?.({ projectId, items: parsed }) ?? { status: 200 };
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       if ('unreachable' in reply) {
         request.socket.destroy();
         return;
       }
-      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       if (reply.status >= 200 && reply.status < 300) {
         for (const item of parsed) {
           items.push(item);

@@ -7,17 +7,21 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
+/** @typedef {{ integrations?: Record<string, unknown>, consentSettings?: { allCategories: string[], hasUnmappedDestinations: boolean }, [key: string]: unknown }} SettingsEntries */
+
 const require = createRequire(import.meta.url);
 const snippet = /** @type {{ min(options: Record<string, unknown>): string }} */ (require('@segment/snippet'));
 const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package.json')), 'dist', 'umd');
 
 /**
  * @param {{ origin: string, mount(path: string, listener: import('node:http').RequestListener): string }} server
- * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string }} options
- *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails)
+ * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string, settings?: () => SettingsEntries }} options
+ *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails);
+ *   settings: what the workspace adds to the source's settings document when it is fetched (destinations in
+ *   `integrations`, such as a Sentry entry, and `consentSettings`), as the Segment app would
  * @returns {string} the snippet to put on the page
  */
-export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey }) {
+export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings }) {
   const host = new URL(server.origin).host;
   /** @param {import('node:http').ServerResponse} response @param {string} type @param {string | Buffer} body */
   const send = (response, type, body) => response.writeHead(200, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).end(body);
@@ -30,15 +34,19 @@ export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey
     send(response, 'text/javascript', await readFile(join(UMD_FOLDER, file)));
   });
   server.mount(`/v1/projects/${writeKey}/settings`, (_request, response) =>
-    send(
-      response,
-      'application/json',
-      JSON.stringify({
-        integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${host}/v1`, protocol: 'http' } },
-        plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
-        analyticsNextEnabled: true,
-      }),
-    ),
+    {
+      const { integrations, ...rest } = settings?.() ?? {};
+      send(
+        response,
+        'application/json',
+        JSON.stringify({
+          integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${host}/v1`, protocol: 'http' }, ...integrations },
+          plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
+          analyticsNextEnabled: true,
+          ...rest,
+        }),
+      );
+    },
   );
   server.mount('/v1/*', (request, response) => {
     /** @type {Buffer[]} */

@@ -1,4 +1,4 @@
-import { setUser, type Client } from '@sentry/core';
+import { getCurrentScope, getIsolationScope, setUser, type Client } from '@sentry/core';
 import { connectAnalytics } from '../segment/analytics-bridge';
 import type { CategoryPreferences } from '../consent/consent';
 import { createConsentGate, type ConsentGate } from '../consent/consent-transport';
@@ -24,11 +24,24 @@ export interface Started {
   consentGate: ConsentGate | undefined;
 }
 
+/** The user and the breadcrumbs (Sentry keeps them on the isolation scope; a page's own code may use the current one). */
+function forgetVisitor(): void {
+  setUser(null);
+  getIsolationScope().clearBreadcrumbs();
+  getCurrentScope().clearBreadcrumbs();
+}
+
 /** Everything that runs once valid settings are known: the consent gate, the Sentry client, analytics.js. */
 export function startSentry(settings: Settings, { version, ownScriptUrl, handoff, preferences, onConsent }: StartParts): Started {
   const consentGate =
-    settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, () => setUser(null)) : undefined;
+    settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined;
   const client = startSentryClient(settings, ownScriptUrl, consentGate);
-  connectAnalytics(window, settings.globalAnalyticsKey, version, handoff, onConsent);
+  // The gate hears consent at once: connecting replays what the loader kept (stamped calls among it) before
+  // this function has returned, so before the global API knows the gate.
+  const applyConsent = (preferences: CategoryPreferences) => {
+    onConsent(preferences);
+    consentGate?.update(preferences);
+  };
+  connectAnalytics(window, settings.globalAnalyticsKey, version, handoff, applyConsent);
   return { client, consentGate };
 }

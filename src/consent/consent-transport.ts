@@ -17,6 +17,8 @@ export interface ConsentGate {
    * when consent is revoked must not go out either. Not granted: dropped (answered as sent, so nothing is queued).
    */
   enforce(transport: Transport): Transport;
+  /** Whether sending (and storing offline) is allowed now: for a send already under way when consent goes. */
+  granted(): boolean;
 }
 
 /** Empties the offline queue if the database exists; never creates it (nothing may be written without consent). */
@@ -50,8 +52,12 @@ function clearOfflineQueue(dbName: string): void {
 export function createConsentGate(
   required: readonly string[],
   initial: CategoryPreferences | undefined,
-  /** Consent was denied (or revoked): what the page holds about the visitor goes (the Sentry user). */
-  onDenied: () => void,
+  /**
+   * Consent was denied (or revoked), or granted again after a denial: what the page holds about the visitor
+   * goes (the Sentry user, and breadcrumbs: those of the granted time at the "no", those of the denied time at
+   * a later "yes").
+   */
+  forgetVisitor: () => void,
 ): ConsentGate {
   let state: ConsentState = consentState(required, initial);
   let keptEvents: Envelope[] = [];
@@ -68,8 +74,13 @@ export function createConsentGate(
   };
   const deny = () => {
     dropKept();
-    if (offlineDb) emptyOfflineQueue(offlineDb);
-    onDenied();
+    forgetVisitor();
+    // Last: where storage is disabled, indexedDB is null (Firefox) or throws, and nothing was stored anyway.
+    try {
+      if (offlineDb) emptyOfflineQueue(offlineDb);
+    } catch {
+      // Nothing can have been written where IndexedDB cannot be opened.
+    }
   };
   const keep = (envelope: Envelope) => {
     const type = envelope[1][0]?.[0].type;
@@ -83,10 +94,12 @@ export function createConsentGate(
       state = consentState(required, preferences);
       if (state === before) return;
       if (state === 'denied') return deny();
+      if (before === 'denied') forgetVisitor();
       const held = [firstSession, ...keptEvents, latestSession];
       dropKept();
       for (const envelope of held) if (envelope && make) void transport().send(envelope);
     },
+    granted: () => state === 'granted',
     enforce: (inner) => ({
       send: (envelope) => (state === 'granted' ? inner.send(envelope) : Promise.resolve({})),
       flush: (timeout) => inner.flush(timeout),

@@ -12,6 +12,7 @@ import {
   keep,
   listenForErrors,
   sentryPlugin,
+  watchConsent,
   type AnalyticsCall,
   type LoaderHandoff,
 } from './protocol';
@@ -21,7 +22,7 @@ import type { SegmentEvent } from '../segment/segment-mapping';
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
-type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string, listener: () => void) => void };
+type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string, listener: (ctx: { event?: SegmentEvent }) => void) => void };
 type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
 
 const attempt = makeAttempt((message) => writeMessage('error', message));
@@ -33,7 +34,7 @@ const attempt = makeAttempt((message) => writeMessage('error', message));
 function ownUrl(doc: Document): string | undefined {
   const current = doc.currentScript as HTMLScriptElement | null;
   if (current && /^https?:/.test(current.src)) return current.src;
-  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`)?.src;
+  return (doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`) || ({} as { src?: string })).src;
 }
 
 attempt('start-up', () => {
@@ -60,7 +61,7 @@ attempt('start-up', () => {
     if (failed) return;
     failed = true;
     handoff.stop();
-    for (const call of handoff.calls.splice(0)) if (call[2]) call[2](false);
+    for (const call of handoff.calls.splice(0)) if (call[0] == 'flush') call[2](false);
     writeMessage('warn', `${reason}; errors are not reported`);
   };
 
@@ -90,13 +91,22 @@ attempt('start-up', () => {
       full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
       // Blocked, refused by its integrity check, or not found: say so once, never retry.
       full.onerror = () => fail(`could not load ${full.src}`);
-      (doc.head || doc.documentElement).appendChild(full);
+      doc.documentElement.appendChild(full); // (any element runs a script; <head> may be missing)
     });
 
+  // Once the full bundle has taken over, a saved reference to this API (`const S = SegmentSentry`, or a method
+  // passed as a callback) forwards to its API (guarded itself); before, the call is kept.
   const queue =
     (method: 'init' | 'captureException' | 'captureMessage' | 'setConsent') =>
     (...args: unknown[]): undefined =>
-      void (failed || keep(handoff.calls, [method, args]));
+      handoff.api
+        ? (handoff.api[method] as (...values: unknown[]) => undefined)(...args)
+        : // (Once the full bundle cannot come, nothing replays what is kept; init and consent are just not read.)
+          void (method == 'setConsent'
+            ? (handoff.consentCall = args)
+            : method == 'init'
+              ? (handoff.init = args)
+              : failed || keep(handoff.calls, [method, args, handoff.consentCall]));
   const api: SegmentSentryApi & { _loader: LoaderHandoff } = {
     version: __SEGMENT_SENTRY_VERSION__,
     init: queue('init'),
@@ -105,7 +115,7 @@ attempt('start-up', () => {
     setConsent: queue('setConsent'),
     // Settles with the full bundle's flush, false by the timeout, and false once the full bundle cannot come.
     flush: (timeoutMs?: number) =>
-      new Promise<boolean>((settle) => {
+      handoff.api ? handoff.api.flush(timeoutMs) : new Promise<boolean>((settle) => {
         if (failed || !keep(handoff.calls, ['flush', [timeoutMs], settle as (result: unknown) => void])) settle(false);
         if ((timeoutMs as number) >= 0) setTimeout(settle, timeoutMs, false); // the first settle wins
       }),
@@ -120,14 +130,18 @@ attempt('start-up', () => {
     handoff.forward ? handoff.forward(type, event) : keep(handoff.analytics, [type, event]);
   const connect = () =>
     attempt('analytics', () => {
-      if (handoff.analyticsConnected !== undefined || takenOver()) return;
+      if (handoff.analyticsConnected != null || takenOver()) return;
       // Until the plugin is registered, a throw (a global that is not Segment's) is said once, never retried.
       handoff.analyticsConnected = false;
       const analytics = win[analyticsGlobalKey(doc)] as AnalyticsLike | undefined;
       if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
       analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
       handoff.analyticsConnected = true;
-      if (analytics.on) analytics.on('reset', () => deliver('reset'));
+      if (analytics.on) {
+        analytics.on('reset', () => deliver('reset'));
+        // Every consent change, even one a blocking middleware drops before our plugin: the latest, whatever the cap.
+        watchConsent(analytics as Required<AnalyticsLike>, (preferences) => (handoff.consent = preferences || handoff.consent));
+      }
     });
   connect();
   doc.addEventListener('DOMContentLoaded', connect);
@@ -138,6 +152,6 @@ attempt('start-up', () => {
       if (win.requestIdleCallback) win.requestIdleCallback(load, { timeout: 3000 });
       else setTimeout(load, 1);
     });
-  if (doc.readyState === 'complete') whenIdle();
+  if (doc.readyState == 'complete') whenIdle();
   else win.addEventListener('load', whenIdle);
 });

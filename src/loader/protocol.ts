@@ -1,6 +1,7 @@
 // What the loader (dist/segment-sentry.loader.min.js) and the full bundle share: the loader keeps
 // everything that happens before the full bundle runs and leaves it on `window.SegmentSentry._loader`;
 // the full bundle takes it over. No Sentry code here: the loader imports this module too.
+import type { SegmentSentryApi } from '../public-types';
 import type { SegmentEvent } from '../segment/segment-mapping';
 
 /** The full bundle, looked for next to the loader. */
@@ -11,15 +12,21 @@ export const LOADER_FILE = 'segment-sentry.loader.min.js';
 export const TRUSTED_TYPES_POLICY = 'segment-sentry';
 /**
  * The one cap on what is kept before Sentry runs, on either path (loader or full bundle): up to 30
- * errors, 30 SegmentSentry calls and 30 analytics.js calls. A page that never starts Sentry cannot grow them.
+ * errors, 30 captures (and flushes) and 30 analytics.js calls. A page that never starts Sentry cannot grow them.
+ * Consent and init are not captures: the latest consent is always kept (a "no" must never be lost to the
+ * cap), and so is the latest init (LoaderHandoff.consentCall and .init).
  */
 export const MAX_KEPT = 30;
 
 const ANALYTICS_KEY_ATTRIBUTE = 'data-global-segment-analytics-key';
 
-/** SegmentSentry calls made to the loader, in order; flush carries where its result (a boolean) goes. */
+/**
+ * Captures and flushes made to the loader, in order (these count against MAX_KEPT). A capture carries the
+ * setConsent arguments in force when it was made, so the full bundle replays each under the consent the
+ * visitor had given then; flush carries where its result (a boolean) goes.
+ */
 export type KeptCall =
-  | [method: 'init' | 'captureException' | 'captureMessage' | 'setConsent', args: unknown[]]
+  | [method: 'captureException' | 'captureMessage', args: unknown[], consent?: unknown[]]
   | [method: 'flush', args: unknown[], settle: (result: unknown) => void];
 export type KeptError = [handler: 'onerror' | 'onunhandledrejection', error: unknown];
 export type AnalyticsCall = 'identify' | 'track' | 'page' | 'reset';
@@ -35,8 +42,19 @@ export interface LoaderHandoff {
    * not Segment's), which was said once and is never tried again; unset: analytics.js is not there yet.
    */
   analyticsConnected?: boolean;
+  /** The latest init call's arguments: kept outside the cap. */
+  init?: unknown[];
+  /** The latest setConsent call's arguments: kept outside the cap, so a "no" is never lost to it. */
+  consentCall?: unknown[];
+  /** Set by the full bundle as it takes over: its API, where the loader's methods forward from then on. */
+  api?: SegmentSentryApi;
   /** Set by the full bundle: where analytics calls go from then on. */
   forward?: (type: AnalyticsCall, event?: SegmentEvent) => void;
+  /**
+   * The latest consent analytics.js carried as it dispatched a call (watchConsent), raw: kept whatever the cap,
+   * for the full bundle to check and apply after the calls the loader's plugin kept.
+   */
+  consent?: unknown;
   /**
    * Removes the loader's error listeners once the full bundle's are in place. Its other listeners
    * (DOMContentLoaded, load, idle) find the full bundle's API in window.SegmentSentry and do nothing.
@@ -49,26 +67,44 @@ export function keep<T>(list: T[], item: T): boolean {
   return list.length < MAX_KEPT && list.push(item) > 0;
 }
 
+/**
+ * Watches analytics.js dispatch every call, before any middleware: Segment's consent tools send a consent change
+ * as a track call carrying the preferences, and in the opt-out model their blocking middleware drops it, and
+ * every call after it, before any plugin (ours included) sees it. `dispatch_start` is analytics.js's own event
+ * for each call as it is dispatched (analytics-core's dispatch); e2e/consent.spec.ts fails if an upgrade moves it.
+ * `onConsent` gets each call's raw `context.consent.categoryPreferences` (undefined on most); nothing it throws
+ * escapes into analytics.js.
+ */
+export function watchConsent(analytics: { on(event: string, listener: (ctx: { event?: SegmentEvent }) => void): unknown }, onConsent: (preferences: unknown) => void): void {
+  analytics.on('dispatch_start', (ctx) => {
+    try {
+      onConsent(ctx.event!.context!.consent!.categoryPreferences);
+    } catch {
+      // (a call without that path, or a hostile getter)
+    }
+  });
+}
+
 export function loaderHandoffOf(value: unknown): LoaderHandoff | undefined {
   const handoff = (value as { _loader?: LoaderHandoff } | undefined)?._loader;
   return handoff && Array.isArray(handoff.calls) ? handoff : undefined;
 }
 
-/** Keeps uncaught errors and unhandled rejections as they happen; returns how to stop. */
+/**
+ * Keeps uncaught errors and unhandled rejections as they happen; returns how to stop. Stopping leaves the
+ * listeners in place, doing nothing: cheaper in the loader's bytes than taking them off.
+ */
 export function listenForErrors(target: Window, onError: (error: KeptError) => void): () => void {
-  const error = (event: ErrorEvent) => onError(['onerror', event.error ?? event.message]);
-  const rejection = (event: PromiseRejectionEvent) => onError(['onunhandledrejection', event.reason]);
-  target.addEventListener('error', error);
-  target.addEventListener('unhandledrejection', rejection);
-  return () => {
-    target.removeEventListener('error', error);
-    target.removeEventListener('unhandledrejection', rejection);
-  };
+  let listening = true;
+  target.addEventListener('error', (event) => listening && onError(['onerror', event.error ?? event.message]));
+  target.addEventListener('unhandledrejection', (event) => listening && onError(['onunhandledrejection', event.reason]));
+  return () => void (listening = false);
 }
 
 /** The analytics.js global: the settings' key, else the one Segment's snippet marks when renamed, else `analytics`. */
 export function analyticsGlobalKey(doc: Document, key?: string): string {
-  return key || doc.querySelector(`script[${ANALYTICS_KEY_ATTRIBUTE}]`)?.getAttribute(ANALYTICS_KEY_ATTRIBUTE) || 'analytics';
+  const tag = doc.querySelector(`script[${ANALYTICS_KEY_ATTRIBUTE}]`);
+  return key || (tag && tag.getAttribute(ANALYTICS_KEY_ATTRIBUTE)) || 'analytics';
 }
 
 /**

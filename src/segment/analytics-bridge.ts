@@ -1,19 +1,16 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
 import { attempt } from '../sentry/guard';
-import { analyticsGlobalKey, sentryPlugin, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
+import { analyticsGlobalKey, sentryPlugin, watchConsent, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 
 /** The parts of analytics.js (or the snippet's stub, which queues the same calls) that we use. */
 interface AnalyticsLike {
   register?: (...plugins: unknown[]) => unknown;
-  on?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+  on?: (event: string, listener: (...args: any[]) => void) => unknown;
   ready?: (callback: () => void) => unknown;
   user?: () => { id(): unknown; anonymousId(): unknown; traits(): unknown };
 }
-
-/** What analytics.js hands a destination: the event, with Segment's consent tools' stamp in its context. */
-type DeliveredEvent = SegmentEvent & { context?: { consent?: { categoryPreferences?: unknown } } };
 
 function currentUserOf(analytics: AnalyticsLike | undefined): SegmentEvent | undefined {
   const user = analytics?.user?.();
@@ -46,11 +43,14 @@ export function connectAnalytics(
     setUser(Object.keys(user).length > 0 ? user : null);
   };
 
-  const deliver = (type: AnalyticsCall, event: DeliveredEvent = {}) =>
+  const applyConsent = (raw: unknown) => {
+    const preferences = categoryPreferencesOf(raw);
+    if (preferences) onConsent(preferences);
+  };
+  const deliver = (type: AnalyticsCall, event: SegmentEvent = {}) =>
     void attempt(`forwarding analytics.${type}`, () => {
       // Segment's consent tools stamp the visitor's preferences on every call: they apply from this call on.
-      const stamped = categoryPreferencesOf(event.context?.consent?.categoryPreferences);
-      if (stamped) onConsent(stamped);
+      applyConsent(event.context?.consent?.categoryPreferences);
       if (type === 'identify') setUserFrom(event);
       else if (type === 'track') addBreadcrumb(trackBreadcrumb(event));
       else if (type === 'page') addBreadcrumb(pageBreadcrumb(event, win.location.href));
@@ -73,7 +73,11 @@ export function connectAnalytics(
       // The loader's plugin is registered (and kept what came before): it forwards to us now.
       handoff.forward = deliver;
       for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event);
-      analyticsNow()?.ready?.(onReady);
+      // The latest consent analytics.js carried while the loader was in charge, kept whatever the cap.
+      applyConsent(handoff.consent);
+      const analytics = analyticsNow();
+      if (analytics?.on) watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
+      analytics?.ready?.(onReady);
       return;
     }
     const analytics = analyticsNow();
@@ -83,7 +87,10 @@ export function connectAnalytics(
     }
     analytics.register(sentryPlugin(version, deliver));
     if (handoff) handoff.analyticsConnected = true;
-    analytics.on?.('reset', () => deliver('reset'));
+    if (analytics.on) {
+      analytics.on('reset', () => deliver('reset'));
+      watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
+    }
     analytics.ready?.(onReady);
   };
 

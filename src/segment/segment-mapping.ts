@@ -9,6 +9,8 @@ export interface SegmentEvent {
   event?: string | null;
   name?: string | null;
   properties?: Record<string, unknown> | null;
+  /** Segment's consent tools stamp the visitor's preferences here (`context.consent.categoryPreferences`). */
+  context?: { consent?: { categoryPreferences?: unknown } | null } | null;
 }
 
 function text(value: unknown): string | undefined {

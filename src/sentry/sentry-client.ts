@@ -135,7 +135,8 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
     transport: makeJsonSafeTransport(consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport),
-    transportOptions: OFFLINE_OPTIONS,
+    // A send already under way when consent is revoked, and failing after it, is not stored for later.
+    transportOptions: consentGate ? ({ ...OFFLINE_OPTIONS, shouldStore: () => consentGate.granted() } as ClientTransportOptions) : OFFLINE_OPTIONS,
   });
   client.addEventProcessor(applyEventFields(settings));
   return client;
