@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
+import { minify as terserMinify } from 'terser';
 import { isolateSentryNames } from './scripts/build/esbuild-isolate-sentry.mjs';
 import { reportInsteadOfRethrow } from './scripts/build/esbuild-report-rethrow.mjs';
 import { sentrySource } from './scripts/build/esbuild-sentry-source.mjs';
@@ -84,6 +85,28 @@ export const tunnelOptions = [
   logLevel: /** @type {const} */ ('warning'),
 }));
 
+/**
+ * The second minifier pass, after esbuild's: terser's compressor, run a few times over, finds what esbuild's
+ * single pass leaves (measured on this bundle: README, «Size»). Its source map is composed with esbuild's, so
+ * the map still points into the original sources. `mapUrl`: the sourceMappingURL comment to write, if any.
+ * @param {string} file the minified output esbuild wrote, with its map beside it
+ * @param {{ mapUrl?: string }} [options]
+ */
+export async function minifyAgain(file, { mapUrl } = {}) {
+  const code = await readFile(file, 'utf8');
+  const map = await readFile(`${file}.map`, 'utf8').catch(() => undefined);
+  const result = await terserMinify(code, {
+    ecma: 2020,
+    compress: { passes: 3 },
+    mangle: true,
+    format: { comments: false },
+    sourceMap: map ? { content: map, ...(mapUrl ? { url: mapUrl } : {}) } : false,
+  });
+  if (!result.code) throw new Error(`terser gave nothing for ${file}`);
+  await writeFile(file, result.code);
+  if (map && typeof result.map === 'string') await writeFile(`${file}.map`, result.map);
+}
+
 /** @param {Uint8Array | string} code */
 export function sizes(code) {
   return {
@@ -118,6 +141,8 @@ export async function build() {
     const result = await esbuild.build({ ...options, metafile: true, write: true });
     // Errors a plugin adds when the build ends (sentry-source's checks) do not make esbuild reject.
     if (result.errors.length > 0) throw new Error(`${options.outfile}: ${result.errors.map((error) => error.text).join('\n')}`);
+    // The loader's map has no sourceMappingURL comment (see loaderOptions); the full bundle's keeps its own.
+    if (options.minify) await minifyAgain(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
     const code = await readFile(options.outfile);
     checkSyntaxLevel(options.outfile, code.toString('utf8'));
     rows.push({ file: options.outfile, ...sizes(code) });
