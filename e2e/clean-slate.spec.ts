@@ -54,3 +54,14 @@ everyEngine('the next test starts with none of it', async ({ page, pageUrl, othe
     expect(left, url).toEqual({ cookie: '', local: 0, session: 0, databases: [] });
   }
 });
+
+// Chromium and Firefox run behind a proxy that is not there for anything but 127.0.0.1: a request that would
+// leave the machine is cut off there (no DNS lookup, no connection), and the page fixture fails its test.
+test('a request off 127.0.0.1 is cut off by the missing proxy, and fails its test', async ({ openPage, page }) => {
+  test.fail(true, 'the page fixture fails this test for its off-machine request, as it should');
+  await openPage({ bundle: null });
+  const failed = new Promise<string | undefined>((resolve) => page.on('requestfailed', (request) => resolve(request.failure()?.errorText)));
+  expect(await page.evaluate(() => fetch('http://off-machine.invalid/').then(() => 'answered', () => 'failed'))).toBe('failed');
+  // Failed at the proxy: the browser itself looked nothing up and connected nowhere else.
+  expect(await failed).toMatch(/PROXY/);
+});

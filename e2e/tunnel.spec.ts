@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
-import { everyEngine, expect, queuedOffline, test, type BrowserPage, type Project, type StaticServerFixture } from './support/fixtures';
+import { sendClientReports } from './support/client-reports';
+import { everyEngine, expect, queuedOffline, test, type Project, type StaticServerFixture } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/uncaught, through the tunnel/] });
@@ -22,12 +23,6 @@ async function blockIngestAndWatch(page: Page, ingestOrigin: string, tunnelUrl: 
 const tunnelFor = (server: StaticServerFixture, project: Project) => mountTunnel(server, `/sentry-tunnel-${project.id}`, [project.dsn]);
 
 
-/** What Sentry's client does when the page is hidden: it sends its client reports. */
-const hidePage = (page: BrowserPage) =>
-  page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
 
 test.describe('through a tunnel, with Sentry\'s ingest blocked as a content blocker does', () => {
   for (const [what, bundle] of [['the full bundle', undefined], ['the loader', LOADER]] as const) {
@@ -61,7 +56,7 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
 
       // An ignored error is counted as dropped; the client report goes out when the page is hidden.
       await page.evaluate(() => window.SegmentSentry?.captureException(new Error('dropped on purpose')));
-      await hidePage(page);
+      await sendClientReports(page);
       const report = await project.waitForItem('client_report', () => true, 'client report');
       expect(report.payload.discarded_events).toContainEqual(expect.objectContaining({ reason: 'event_processor', category: 'error' }));
 
@@ -96,7 +91,7 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
     expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
     for (let i = 0; i < 3; i++) await page.evaluate((n) => window.SegmentSentry?.captureException(new Error(`during the limit ${n}`)), i);
     // The sentinel: the client report, another category, goes through the tunnel and counts the three as rate-limited.
-    await hidePage(page);
+    await sendClientReports(page);
     const report = await project.waitForItem('client_report', () => true, 'client report');
     expect(report.payload.discarded_events).toContainEqual({ reason: 'ratelimit_backoff', category: 'error', quantity: 3 });
     expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(['answered with a rate limit']);

@@ -37,14 +37,16 @@ export default class SummaryReporter implements Reporter {
     const spec = `${lane} ${specOf(test)}`;
     if (!this.lanes.has(lane)) this.lanes.set(lane, none());
     if (!this.specs.has(spec)) this.specs.set(spec, none());
-    const final = result.retry >= test.retries || result.status === 'passed';
-    if (final && result.status !== 'passed' && result.status !== 'skipped') this.failures.push(`[${lane}] ${specOf(test)} › ${test.titlePath().slice(3).join(' › ')}`);
+    // As Playwright judges it: a test marked test.fail() that failed is as expected, so it passed.
+    const final = result.retry >= test.retries || result.status === test.expectedStatus;
+    const outcome = test.outcome();
+    if (final && outcome === 'unexpected') this.failures.push(`[${lane}] ${specOf(test)} › ${test.titlePath().slice(3).join(' › ')}`);
     for (const outcomes of [this.total, this.lanes.get(lane)!, this.specs.get(spec)!]) {
       outcomes.ms += result.duration;
-      if (result.retry < test.retries && result.status !== 'passed') continue;
-      if (result.status === 'skipped') outcomes.skipped++;
-      else if (result.status === 'passed') outcomes.passed++;
-      else outcomes.failed++;
+      if (!final) continue;
+      if (outcome === 'skipped') outcomes.skipped++;
+      else if (outcome === 'unexpected') outcomes.failed++;
+      else outcomes.passed++;
     }
   }
 
