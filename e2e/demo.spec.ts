@@ -66,4 +66,25 @@ test.describe('npm start: the demo', () => {
     await expect(eventCard(page, 'Error: Payment form failed to render')).toHaveCount(1);
     await expect(eventCard(page, 'Customer reached the checkout page')).toHaveCount(1);
   });
+
+  test('settings from the Segment app: the visitor edits the Sentry destination there, and the next page load uses it', async ({ page }) => {
+    await page.goto(await demo.url());
+    await page.click('#settings-app');
+    await expect(page.locator('#settings-app')).toHaveClass('on');
+    expect(await page.locator('#segment-sentry-settings').count(), 'no settings element on the page').toBe(0);
+    await page.fill('#app-release', 'edited@1.0.0');
+    await page.fill('#app-environment', 'edited-in-the-app');
+    await page.fill('#app-ignore', 'Payment form');
+    await page.click('#app-save');
+    await demo.waitForLine(/^segment app: Sentry destination saved .*edited@1\.0\.0/);
+    await expect(page.locator('#app-release')).toHaveValue('edited@1.0.0');
+    // The ignore pattern drops the thrown error; the message after it is the sentinel.
+    await page.click('#throw');
+    await page.click('#message');
+    const card = eventCard(page, 'Customer reached the checkout page');
+    await expect(card).toBeVisible();
+    await expect(card.locator('.tags')).toContainText('edited@1.0.0');
+    await expect(card.locator('.tags')).toContainText('edited-in-the-app');
+    await expect(eventCard(page, 'Error: Payment form failed to render')).toHaveCount(0);
+  });
 });

@@ -1,30 +1,32 @@
 import { collectEarlyErrors } from './sentry/early-errors';
 import { createGlobalApi } from './api/global-api';
 import { attempt } from './sentry/guard';
-import { loaderHandoffOf } from './loader/protocol';
+import { loaderHandoffOf, ownHandoff } from './loader/protocol';
 import { replayLoaderCalls } from './api/replay-loader-calls';
 import { log } from './sentry/log';
 import { currentScriptUrl } from './sentry/own-frames';
-import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings/settings-element';
+import { startFromSettingsSources } from './api/settings-sources';
 
 attempt('start-up', () => {
   // The loader leaves what it kept for us; anything else already there is a second copy, or not ours.
-  const handoff = loaderHandoffOf(window.SegmentSentry);
-  if (window.SegmentSentry && !handoff) {
+  const fromLoader = loaderHandoffOf(window.SegmentSentry);
+  if (window.SegmentSentry && !fromLoader) {
     log.warn('SegmentSentry is already defined (segment-sentry included twice, or another script uses the name); this copy does nothing');
     return;
   }
-  const earlyErrors = collectEarlyErrors(window, handoff?.errors);
-  handoff?.stop(); // our listeners are in place: no gap, and no error seen twice
-  const { api, start } = createGlobalApi({
+  const handoff = fromLoader ?? ownHandoff();
+  const earlyErrors = collectEarlyErrors(window, handoff.errors);
+  handoff.stop(); // our listeners are in place: no gap, and no error seen twice
+  const globalApi = createGlobalApi({
     version: __SEGMENT_SENTRY_VERSION__,
     ownScriptUrl: currentScriptUrl(document),
     earlyErrors,
     handoff,
   });
+  const { api } = globalApi;
   window.SegmentSentry = api;
   // A page that saved the loader's API (or one of its methods) reaches this one through it from now on.
-  if (handoff) handoff.api = api;
-  whenSettingsElement(document, (text) => start(text, SETTINGS_ELEMENT_SOURCE));
-  if (handoff) replayLoaderCalls(handoff, api);
+  handoff.api = api;
+  startFromSettingsSources(window, __SEGMENT_SENTRY_VERSION__, handoff, globalApi);
+  replayLoaderCalls(handoff, api);
 });

@@ -30,8 +30,11 @@ export interface SnippetOptions {
   globalAnalyticsKey?: string;
   /** Whether the snippet makes its first page() call. */
   page?: boolean;
-  /** Whether the snippet calls analytics.load itself (a consent wrapper calls it instead). */
-  load?: boolean;
+  /**
+   * Whether the snippet calls analytics.load itself (a consent wrapper calls it instead), or the load options it
+   * passes (the Segment-app install: `{ integrations: { Sentry: false } }`), rendered by the snippet itself.
+   */
+  load?: boolean | Record<string, unknown>;
   /** Whether analytics.js fails to load (BLOCKED_WRITE_KEY). */
   blocked?: boolean;
 }

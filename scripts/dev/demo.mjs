@@ -2,7 +2,9 @@
 // snippet with the real analytics.js (served locally), our script, and an inspector that shows what Sentry
 // receives. No Sentry account and no network needed; SENTRY_DSN=<your public DSN> sends to a real project
 // instead (through the tunnel), PORT=<n> serves the page on a fixed port (default: one the OS picks).
-// The page's switches are query parameters: bundle=loader|full, consent=on|off, tunnel=on|off, blocker=on|off.
+// The page's switches are query parameters: bundle=loader|full, consent=on|off, tunnel=on|off, blocker=on|off,
+// settings=page|app (a settings element on the page, or the Sentry destination's entry in the local Segment's
+// settings document, which the page can edit as the Segment app would).
 import { readFile } from 'node:fs/promises';
 import { build } from '../../esbuild.config.mjs';
 import { startIngestServer, summarize } from './ingest-server.mjs';
@@ -25,14 +27,24 @@ const realDsn = process.env.SENTRY_DSN;
 const dsn = realDsn ?? ingest.dsnFor(1);
 const TUNNEL_PATH = '/sentry-tunnel';
 await mountTunnel(site, TUNNEL_PATH, [dsn]);
+/** What the visitor edited in the demo's «Segment app»: the Sentry destination's release, environment, an ignore pattern. */
+let segmentAppEdits = { release: 'demo@0.2.0', environment: 'demo-from-the-segment-app', ignoreErrors: /** @type {string[]} */ ([]) };
+/** The Sentry destination's entry the local Segment serves (none on the «this page» setting), made with the page. */
+/** @type {Record<string, unknown> | undefined} */
+let segmentAppEntry;
 const segmentSnippet = mountLocalSegment(site, {
   writeKey: 'segmentSentryDemo',
   onApiCall: (path, body) => console.log(`segment ${path} ${(/** @type {{ type?: string, event?: string }} */ (body ?? {})).type ?? ''} ${(/** @type {{ event?: string }} */ (body ?? {})).event ?? ''}`),
+  settings: () => (segmentAppEntry ? { integrations: { Sentry: segmentAppEntry } } : {}),
 });
+/** The keys a workspace's entry has besides the product page's settings (analytics.js reads them). */
+const SEGMENT_ENTRY_KEYS = { type: 'browser', bundlingStatus: 'bundled', versionSettings: { version: '4.0.0', componentTypes: ['browser'] } };
 const template = await readFile(new URL('../../fixtures/demo.html', import.meta.url), 'utf8');
 
 /** @param {string} text */
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** @param {string} text */
+const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** The page for one combination of the switches. @param {URLSearchParams} query */
 function demoPage(query) {
@@ -46,6 +58,7 @@ function demoPage(query) {
     consent: choice('consent', ['off', 'on']),
     tunnel: choice('tunnel', ['on', 'off']),
     blocker: choice('blocker', ['off', 'on']),
+    settings: choice('settings', ['page', 'app']),
   };
   blocking = state.blocker === 'on';
   const settings = {
@@ -66,11 +79,24 @@ function demoPage(query) {
         return `<a id="${name}-${value}" class="${state[name] === value ? 'on' : ''}" href="/?${next}">${label}</a>`;
       })
       .join('');
+  const fromTheApp = state.settings === 'app';
+  segmentAppEntry = fromTheApp ? { ...SEGMENT_ENTRY_KEYS, ...settings, ...segmentAppEdits } : undefined;
+  const shown = fromTheApp ? { ...settings, ...segmentAppEdits } : settings;
+  // The element escaped as the README asks (nothing in it may end the <script> early).
+  const element = `<script type="application/json" id="segment-sentry-settings">${JSON.stringify(settings, null, 2).replace(/</g, '\\u003c')}</script>`;
   return template
     .replace('{{META}}', () => (realDsn ? '' : `<meta name="ingest-stream" content="${ingest.origin}/items/stream">`))
-    .replace('{{SETTINGS}}', () => JSON.stringify(settings, null, 2))
-    // analytics.js finds its CDN from an https URL only; on this http origin it is told where it is.
-    .replace('{{SEGMENT_SNIPPET}}', () => `${segmentSnippet}\nwindow.analytics._cdn = ${JSON.stringify(site.origin)};`)
+    .replace('{{SETTINGS_ELEMENT}}', () => (fromTheApp ? '' : element))
+    .replace('{{SETTINGS_SOURCE}}', () => (fromTheApp ? 'Settings from the Segment app (integrations.Sentry)' : 'Settings on this page'))
+    .replace('{{SETTINGS_SHOWN}}', () => JSON.stringify(shown, null, 2).replace(/&/g, '&amp;').replace(/</g, '&lt;'))
+    .replace('{{APP_FORM_HIDDEN}}', () => (fromTheApp ? '' : 'hidden'))
+    .replace('{{APP_RELEASE}}', () => escapeAttribute(segmentAppEdits.release))
+    .replace('{{APP_ENVIRONMENT}}', () => escapeAttribute(segmentAppEdits.environment))
+    .replace('{{APP_IGNORE}}', () => escapeAttribute(segmentAppEdits.ignoreErrors[0] ?? ''))
+    // analytics.js finds its CDN from an https URL only; on this http origin it is told where it is. In the
+    // Segment-app install the snippet's load line keeps Segment's own Sentry destination out.
+    .replace('{{SEGMENT_SNIPPET}}', () => `${segmentSnippet(fromTheApp ? { integrations: { Sentry: false } } : undefined)}\nwindow.analytics._cdn = ${JSON.stringify(site.origin)};`)
+    .replace('{{SWITCH_SETTINGS}}', () => switchOf('settings', { page: 'This page', app: 'The Segment app' }))
     .replace('{{BUNDLE}}', () => (state.bundle === 'loader' ? '/dist/segment-sentry.loader.min.js' : '/dist/segment-sentry.min.js'))
     .replace('{{SWITCH_BUNDLE}}', () => switchOf('bundle', { full: 'Full bundle', loader: 'Loader' }))
     .replace('{{SWITCH_CONSENT}}', () => switchOf('consent', { off: 'No consent needed', on: 'Consent required' }))
@@ -78,6 +104,24 @@ function demoPage(query) {
     .replace('{{SWITCH_BLOCKER}}', () => switchOf('blocker', { off: 'No blocker', on: 'Blocker on' }))
     .replace('{{SWITCH_TUNNEL}}', () => switchOf('tunnel', { on: 'Through the tunnel', off: 'Straight to the ingest' }));
 }
+
+// The demo's «Segment app»: the visitor edits the Sentry destination's release, environment and an ignore
+// pattern; the local Segment serves them from the next page load on, as Segment's settings API would.
+site.mount('/segment-app/sentry', (request, response) => {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    try {
+      const { release, environment, ignore } = JSON.parse(Buffer.concat(chunks).toString('utf8').slice(0, 4096));
+      segmentAppEdits = { release: String(release ?? ''), environment: String(environment ?? ''), ignoreErrors: ignore ? [String(ignore)] : [] };
+      console.log(`segment app: Sentry destination saved ${JSON.stringify(segmentAppEdits)}`);
+      response.writeHead(204).end();
+    } catch {
+      response.writeHead(400).end();
+    }
+  });
+});
 
 site.mount('/', (request, response) => {
   const query = new URL(request.url ?? '/', site.origin).searchParams;

@@ -19,7 +19,8 @@ const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package
  *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails);
  *   settings: what the workspace adds to the source's settings document when it is fetched (destinations in
  *   `integrations`, such as a Sentry entry, and `consentSettings`), as the Segment app would
- * @returns {string} the snippet to put on the page
+ * @returns {(loadOptions?: Record<string, unknown>) => string} the official snippet for the page, its load line passing
+ *   `loadOptions` where given (the Segment-app install: `{ integrations: { Sentry: false } }`)
  */
 export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings }) {
   const host = new URL(server.origin).host;
@@ -43,6 +44,8 @@ export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey
           integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${host}/v1`, protocol: 'http' }, ...integrations },
           plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } } },
           analyticsNextEnabled: true,
+          // analytics.js reports its own errors (a destination that failed to load) to Segment's API host; not here.
+          metrics: { sampleRate: 0 },
           ...rest,
         }),
       );
@@ -64,5 +67,5 @@ export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey
     });
   });
   // The official snippet, with its CDN URL (always https://<host>) pointed at this http origin.
-  return snippet.min({ apiKey: writeKey, host, page: true, load: true }).replace(`https://${host}`, server.origin);
+  return (loadOptions) => snippet.min({ apiKey: writeKey, host, page: true, load: loadOptions ?? true }).replace(`https://${host}`, server.origin);
 }

@@ -49,8 +49,11 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
   const served = (body, type, headers) => (htmlPrelude && type.startsWith('text/html') ? withPrelude(String(body), htmlPrelude, headers) : body);
 
   let requests = 0;
+  /** @type {string[]} */
+  const paths = [];
   const server = createServer(async (request, response) => {
     requests++;
+    paths.push(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const listener = mounted.get(url.pathname) ?? [...mounted].find(([path]) => path.endsWith('/*') && url.pathname.startsWith(path.slice(0, -1)))?.[1];
     if (listener) {
@@ -93,6 +96,10 @@ export async function startStaticServer({ port = 0, htmlPrelude } = {}) {
     /** How many requests it has had: a test that made none left nothing on this origin to clear. */
     get requests() {
       return requests;
+    },
+    /** The path of every request it has had, in order (what a page fetched, in any engine). */
+    get paths() {
+      return paths;
     },
     /**
      * Serves `body` at `path` until replaced (after `delayMs`, if given); returns its absolute URL.

@@ -13,13 +13,15 @@ export interface GlobalApi {
   api: SegmentSentryApi;
   /** init() with a name for the settings' source, used in messages. */
   start(settings: unknown, source: string): boolean;
+  /** Whether Sentry has started (from whichever source came first). */
+  isStarted(): boolean;
 }
 
 /** What the global API is built from. */
 export interface GlobalApiParts {
   version: string;
-  /** What the loader kept, when the full bundle was loaded by it. */
-  handoff?: LoaderHandoff | undefined;
+  /** What the loader kept (or the full bundle itself, without the loader) before start-up. */
+  handoff: LoaderHandoff;
   /** Where this bundle was loaded from; its frames are removed from stack traces. */
   ownScriptUrl: string | undefined;
   earlyErrors: { sendAndStop(): void };
@@ -27,7 +29,10 @@ export interface GlobalApiParts {
 
 export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: GlobalApiParts): GlobalApi {
   let started: Started | undefined;
-  const pending: Array<() => void> = [];
+  // Calls made before start-up are kept (the loader protocol's one cap) with the consent in force when they
+  // were made, and replayed under it once Sentry starts: a capture made after a "no" stays unsent though a
+  // "yes" came later, whichever of them came before the settings.
+  const pending: Array<[call: () => void, consent: CategoryPreferences | undefined]> = [];
   // The latest consent preferences (setConsent, or analytics.js calls), kept from before start-up too.
   let preferences: CategoryPreferences | undefined;
 
@@ -36,8 +41,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     started?.consentGate?.update(given);
   }
 
-  // Calls made before init() are kept (the loader protocol's one cap) and replayed once Sentry starts.
-  const whenStarted = (call: () => void) => void keep(pending, call);
+  const whenStarted = (call: () => void) => void keep(pending, [call, preferences]);
 
   function start(settings: unknown, source: string): boolean {
     return (
@@ -49,9 +53,15 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
         const { settings: parsed, problems } = parseSettings(settings, source);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
-        started = startSentry(parsed, { version, ownScriptUrl, handoff, preferences, onConsent: applyConsent });
+        const kept = pending.splice(0);
+        // Sentry starts under the consent the first kept call was made with (unknown, if none was given yet).
+        started = startSentry(parsed, { ownScriptUrl, handoff, preferences: kept.length ? kept[0]![1] : preferences, onConsent: applyConsent });
         earlyErrors.sendAndStop();
-        for (const call of pending.splice(0)) attempt('replaying a queued call', call);
+        for (const [call, consent] of kept) {
+          if (consent) started.consentGate?.update(consent);
+          attempt('replaying a queued call', call);
+        }
+        if (preferences) started.consentGate?.update(preferences);
         return true;
       }) ?? false
     );
@@ -92,5 +102,5 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
       );
     },
   };
-  return { api, start };
+  return { api, start, isStarted: () => started !== undefined };
 }

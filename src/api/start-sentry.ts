@@ -7,11 +7,10 @@ import { startSentryClient } from '../sentry/sentry-client';
 import type { Settings } from '../settings/settings';
 
 export interface StartParts {
-  version: string;
   /** Where this bundle was loaded from; its frames are removed from stack traces. */
   ownScriptUrl: string | undefined;
-  /** What the loader kept, when the full bundle was loaded by it. */
-  handoff: LoaderHandoff | undefined;
+  /** What the loader kept (or the full bundle itself, without the loader) before start-up. */
+  handoff: LoaderHandoff;
   /** The visitor's consent as known before start-up (setConsent called early). */
   preferences: CategoryPreferences | undefined;
   /** Consent stamped on analytics.js calls (Segment's consent tools) goes here, like setConsent. */
@@ -32,7 +31,7 @@ function forgetVisitor(): void {
 }
 
 /** Everything that runs once valid settings are known: the consent gate, the Sentry client, analytics.js. */
-export function startSentry(settings: Settings, { version, ownScriptUrl, handoff, preferences, onConsent }: StartParts): Started {
+export function startSentry(settings: Settings, { ownScriptUrl, handoff, preferences, onConsent }: StartParts): Started {
   const consentGate =
     settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined;
   const client = startSentryClient(settings, ownScriptUrl, consentGate);
@@ -42,6 +41,6 @@ export function startSentry(settings: Settings, { version, ownScriptUrl, handoff
     onConsent(preferences);
     consentGate?.update(preferences);
   };
-  connectAnalytics(window, settings.globalAnalyticsKey, version, handoff, applyConsent);
+  connectAnalytics(window, settings.globalAnalyticsKey, handoff, applyConsent);
   return { client, consentGate };
 }

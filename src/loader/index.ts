@@ -8,12 +8,9 @@ import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
   TRUSTED_TYPES_POLICY,
-  analyticsGlobalKey,
   keep,
+  keepAnalyticsCalls,
   listenForErrors,
-  sentryPlugin,
-  watchConsent,
-  type AnalyticsCall,
   type LoaderHandoff,
 } from './protocol';
 import type { SegmentSentryApi } from '../public-types';
@@ -119,30 +116,14 @@ attempt('start-up', () => {
         if (failed || !keep(handoff.calls, ['flush', [timeoutMs], settle as (result: unknown) => void])) settle(false);
         if ((timeoutMs as number) >= 0) setTimeout(settle, timeoutMs, false); // the first settle wins
       }),
-    forceLoad: () => void load(),
+    forceLoad: load,
     _loader: handoff,
   };
   win.SegmentSentry = api;
 
   // analytics.js calls made before the full bundle runs: our Sentry plugin keeps them for the full
   // bundle, then forwards to it.
-  const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
-    handoff.forward ? handoff.forward(type, event) : keep(handoff.analytics, [type, event]);
-  const connect = () =>
-    attempt('analytics', () => {
-      if (handoff.analyticsConnected != null || takenOver()) return;
-      // Until the plugin is registered, a throw (a global that is not Segment's) is said once, never retried.
-      handoff.analyticsConnected = false;
-      const analytics = win[analyticsGlobalKey(doc)] as AnalyticsLike | undefined;
-      if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
-      analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
-      handoff.analyticsConnected = true;
-      if (analytics.on) {
-        analytics.on('reset', () => deliver('reset'));
-        // Every consent change, even one a blocking middleware drops before our plugin: the latest, whatever the cap.
-        watchConsent(analytics as Required<AnalyticsLike>, (preferences) => (handoff.consent = preferences || handoff.consent));
-      }
-    });
+  const connect = () => attempt('analytics', () => takenOver() || keepAnalyticsCalls(win, handoff));
   connect();
   doc.addEventListener('DOMContentLoaded', connect);
 

@@ -85,6 +85,9 @@ export function watchConsent(analytics: { on(event: string, listener: (ctx: { ev
   });
 }
 
+/** Without the loader, the full bundle keeps what the loader would have (analytics.js calls, the latest consent) itself. */
+export const ownHandoff = (): LoaderHandoff => ({ calls: [], errors: [], analytics: [], stop: () => undefined });
+
 export function loaderHandoffOf(value: unknown): LoaderHandoff | undefined {
   const handoff = (value as { _loader?: LoaderHandoff } | undefined)?._loader;
   return handoff && Array.isArray(handoff.calls) ? handoff : undefined;
@@ -108,15 +111,17 @@ export function analyticsGlobalKey(doc: Document, key?: string): string {
 }
 
 /**
- * The destination plugin both sides register: named "Sentry", so analytics.js applies the per-call
- * switches (`integrations: {Sentry: false}`, `{All: false}`) as for Segment's own destinations, and
- * hands it every call with the user resolved. `deliver` must not throw: analytics.js never sees our errors.
+ * The plugin both sides register, named "Sentry": analytics.js hands it every call with the user resolved.
+ * An `after` plugin, not a destination: the Segment-app install turns Segment's own Sentry destination off
+ * with the load option `integrations: {Sentry: false}`, which analytics.js applies to every destination named
+ * Sentry, ours too, and to every call. So the per-call switches are applied by the full bundle
+ * (segment/integration-switches.ts). `deliver` must not throw: analytics.js never sees our errors.
  */
 export function sentryPlugin(version: string, deliver: (type: AnalyticsCall, event: SegmentEvent) => void) {
   const method = (type: AnalyticsCall) => (ctx: { event: SegmentEvent }) => (deliver(type, ctx.event), ctx);
   return {
     name: 'Sentry',
-    type: 'destination' as const,
+    type: 'after' as const,
     version,
     isLoaded: () => true,
     load: () => Promise.resolve(),
@@ -124,4 +129,36 @@ export function sentryPlugin(version: string, deliver: (type: AnalyticsCall, eve
     track: method('track'),
     page: method('page'),
   };
+}
+
+type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string, listener: (ctx: { event?: SegmentEvent }) => void) => void };
+
+/**
+ * Registers our Sentry plugin with analytics.js (or the snippet's stub) to keep its calls, and the latest consent
+ * they carry, in `handoff` until the full bundle's Sentry starts and sets `handoff.forward`: what the loader does
+ * from its first line, and the full bundle from the moment it knows it waits for settings (and at start-up).
+ * Once only; until the plugin is registered, a throw (a global that is not Segment's) is said once by the caller
+ * and never retried.
+ */
+export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKey?: string): void {
+  if (handoff.analyticsConnected != null) return;
+  handoff.analyticsConnected = false;
+  const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
+  if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
+  const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
+    handoff.forward ? handoff.forward(type, event) : keep(handoff.analytics, [type, event]);
+  analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
+  handoff.analyticsConnected = true;
+  if (analytics.on) {
+    analytics.on('reset', () => deliver('reset'));
+    // Every consent change, even one a blocking middleware drops before our plugin (see watchConsent, which
+    // the full bundle uses from then on): the latest, whatever the cap.
+    analytics.on('dispatch_start', (ctx) => {
+      try {
+        handoff.consent = ctx.event!.context!.consent!.categoryPreferences || handoff.consent;
+      } catch {
+        // (a call without that path, or a hostile getter)
+      }
+    });
+  }
 }

@@ -1,11 +1,12 @@
 import { addBreadcrumb, setUser } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
 import { attempt } from '../sentry/guard';
-import { analyticsGlobalKey, sentryPlugin, watchConsent, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
+import { analyticsGlobalKey, keepAnalyticsCalls, watchConsent, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
+import { keptOutOfSentry, type LoadedWith } from './integration-switches';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 
 /** The parts of analytics.js (or the snippet's stub, which queues the same calls) that we use. */
-interface AnalyticsLike {
+interface AnalyticsLike extends LoadedWith {
   register?: (...plugins: unknown[]) => unknown;
   on?: (event: string, listener: (...args: any[]) => void) => unknown;
   ready?: (callback: () => void) => unknown;
@@ -19,18 +20,19 @@ function currentUserOf(analytics: AnalyticsLike | undefined): SegmentEvent | und
 }
 
 /**
- * Connects Segment's analytics.js to Sentry, whatever the load order, through a destination plugin named
- * "Sentry" (src/loader/protocol.ts). Everything goes through calls the snippet's stub queues and analytics.js
- * replays (register, on, ready), so it works before analytics.js has loaded, and survives analytics.js
- * replacing the stub object. When the global is not there yet, we look again at DOMContentLoaded and at
- * load; when it never comes (blocked by an ad blocker), nothing happens and Sentry works on. A global
- * that is not Segment's (its register throws, or reading it does) is said once and never tried again.
+ * Connects Segment's analytics.js to Sentry, whatever the load order, through the plugin named "Sentry" that
+ * keepAnalyticsCalls registers (src/loader/protocol.ts): the loader's, or the full bundle's own. What it kept
+ * before Sentry started is delivered now, then every call as it comes. Everything goes through calls the
+ * snippet's stub queues and analytics.js replays (register, on, ready), so it works before analytics.js has
+ * loaded, and survives analytics.js replacing the stub object. When the global is not there yet, we look again
+ * at DOMContentLoaded and at load; when it never comes (blocked by an ad blocker), nothing happens and Sentry
+ * works on. A global that is not Segment's (its register throws, or reading it does) is said once and never
+ * tried again.
  */
 export function connectAnalytics(
   win: Window,
   globalKey: string | undefined,
-  version: string,
-  handoff: LoaderHandoff | undefined,
+  handoff: LoaderHandoff,
   onConsent: (preferences: CategoryPreferences) => void,
 ): void {
   const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
@@ -51,6 +53,7 @@ export function connectAnalytics(
     void attempt(`forwarding analytics.${type}`, () => {
       // Segment's consent tools stamp the visitor's preferences on every call: they apply from this call on.
       applyConsent(event.context?.consent?.categoryPreferences);
+      if (type !== 'reset' && keptOutOfSentry(event, analyticsNow())) return;
       if (type === 'identify') setUserFrom(event);
       else if (type === 'track') addBreadcrumb(trackBreadcrumb(event));
       else if (type === 'page') addBreadcrumb(pageBreadcrumb(event, win.location.href));
@@ -64,39 +67,25 @@ export function connectAnalytics(
       if (user && !userSetOnThisPage) setUser(sentryUser(user));
     });
 
+  // From now on the plugin's calls come straight here; first what it kept, and the latest consent it heard.
+  handoff.forward = deliver;
+  for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event);
+  applyConsent(handoff.consent);
+
   let done = false;
-  const connect = (): void => {
-    if (done) return;
-    done = true;
-    if (handoff?.analyticsConnected === false) return; // the loader said why, once
-    if (handoff?.analyticsConnected) {
-      // The loader's plugin is registered (and kept what came before): it forwards to us now.
-      handoff.forward = deliver;
-      for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event);
-      // The latest consent analytics.js carried while the loader was in charge, kept whatever the cap.
-      applyConsent(handoff.consent);
+  const connect = () =>
+    attempt('connecting analytics.js', () => {
+      if (done) return;
+      keepAnalyticsCalls(win, handoff, globalKey);
+      // Not there yet (look again later), or not Segment's (said once).
+      if (!handoff.analyticsConnected) return void (done = handoff.analyticsConnected === false);
+      done = true;
       const analytics = analyticsNow();
       if (analytics?.on) watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
       analytics?.ready?.(onReady);
-      return;
-    }
-    const analytics = analyticsNow();
-    if (!analytics || typeof analytics.register !== 'function') {
-      done = false; // not there yet: look again later
-      return;
-    }
-    analytics.register(sentryPlugin(version, deliver));
-    if (handoff) handoff.analyticsConnected = true;
-    if (analytics.on) {
-      analytics.on('reset', () => deliver('reset'));
-      watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
-    }
-    analytics.ready?.(onReady);
-  };
-
-  attempt('connecting analytics.js', connect);
+    });
+  connect();
   if (done) return;
-  const retry = () => attempt('connecting analytics.js', connect);
-  if (win.document.readyState === 'loading') win.document.addEventListener('DOMContentLoaded', retry, { once: true });
-  win.addEventListener('load', retry, { once: true });
+  if (win.document.readyState === 'loading') win.document.addEventListener('DOMContentLoaded', connect, { once: true });
+  win.addEventListener('load', connect, { once: true });
 }

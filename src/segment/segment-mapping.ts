@@ -11,6 +11,8 @@ export interface SegmentEvent {
   properties?: Record<string, unknown> | null;
   /** Segment's consent tools stamp the visitor's preferences here (`context.consent.categoryPreferences`). */
   context?: { consent?: { categoryPreferences?: unknown } | null } | null;
+  /** The call's integration switches, the load options' merged in by analytics.js. */
+  integrations?: Record<string, unknown> | null;
 }
 
 function text(value: unknown): string | undefined {

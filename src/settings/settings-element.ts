@@ -16,14 +16,16 @@ function warnIfDuplicated(doc: Document): void {
 /**
  * Hands the settings element's text to `found`. Our script may run before the element is parsed
  * (it sits in <head>, the settings further down), so while the document is still loading we look
- * again at DOMContentLoaded. With no element at all we wait for `SegmentSentry.init(settings)`.
+ * again at DOMContentLoaded. With no element at all, `absent` is called then (the settings may come
+ * from the Segment app, or from `SegmentSentry.init(settings)`).
  * A second element is ignored with a warning, also when it only appears further down the page.
  */
-export function whenSettingsElement(doc: Document, found: (text: string) => void): void {
+export function whenSettingsElement(doc: Document, found: (text: string) => void, absent: () => void): void {
   const first = settingsElements(doc)[0];
   if (first) found(first.textContent ?? '');
   if (doc.readyState !== 'loading') {
     warnIfDuplicated(doc);
+    if (!first) absent();
     return;
   }
   doc.addEventListener(
@@ -33,6 +35,7 @@ export function whenSettingsElement(doc: Document, found: (text: string) => void
         warnIfDuplicated(doc);
         const late = first ? undefined : settingsElements(doc)[0];
         if (late) found(late.textContent ?? '');
+        else if (!first) absent();
       }),
     { once: true },
   );

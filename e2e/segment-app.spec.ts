@@ -1,0 +1,172 @@
+import { describeEvent, everyEngine, expect, test, type BrowserPage, type Event, type Project } from './support/fixtures';
+import { identify, segmentSnippet, track, type SegmentTraffic } from './support/segment';
+
+// The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
+test.use({ expectedPageErrors: [/thrown before the settings/] });
+
+const LOADER = '/dist/segment-sentry.loader.min.js';
+const BUNDLES = [['the full bundle', undefined], ['the loader', LOADER]] as const;
+/** The Segment-app install: the official snippet, its load line passing `{ integrations: { Sentry: false } }`. */
+const LOAD_OPTIONS = { integrations: { Sentry: false } };
+const SEGMENT_APP_SNIPPET = `<script>${segmentSnippet({ load: LOAD_OPTIONS })}</script>`;
+/** Where analytics.js fetches Segment's own (legacy) Sentry destination from: its CDN, the page's origin here. */
+const LEGACY_SENTRY = /^\/next-integrations\/integrations\/sentry\//i;
+
+/**
+ * The Sentry destination as the Segment app has it for this source: an entry of the settings document's
+ * integrations, with the keys analytics.js reads to load a device-mode destination beside the product page's.
+ */
+function sentryInTheSegmentApp(segment: SegmentTraffic, entry: Record<string, unknown>): void {
+  segment.settings = {
+    integrations: { Sentry: { type: 'browser', bundlingStatus: 'bundled', versionSettings: { version: '4.0.0', componentTypes: ['browser'] }, ...entry } },
+  };
+}
+
+const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
+const breadcrumbs = (event: Event, category: string) => (event.breadcrumbs ?? []).filter((crumb) => crumb.category === category).map((crumb) => crumb.message);
+const captureMessage = (page: BrowserPage, message: string) => page.evaluate((text) => window.SegmentSentry?.captureMessage(text), message);
+
+test.describe('settings from the Segment app (integrations.Sentry), with no settings element', () => {
+  test("control: without the load option, analytics.js fetches Segment's own Sentry destination for that entry", async ({ openPage, site, segment, project }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn });
+    const pathsBefore = site.paths.length; // (the site serves the whole worker)
+    await openPage({ settings: null, bundle: null, beforeBundle: `<script>${segmentSnippet()}</script>` });
+    await expect.poll(() => site.paths.slice(pathsBefore).filter((path) => LEGACY_SENTRY.test(path))).not.toEqual([]);
+  });
+
+  everyEngine("analytics-next still hands a plugin's load the settings document it fetched (settings.cdnSettings), where segment/segment-app-settings.ts reads it", async ({
+    openPage,
+    page,
+    segment,
+    project,
+  }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn, release: 'canary@1' });
+    await openPage({
+      settings: null,
+      bundle: null,
+      beforeBundle: `${SEGMENT_APP_SNIPPET}<script>
+        window.analytics.register({ name: 'canary', type: 'utility', version: '1', isLoaded: () => true,
+          load: (ctx, instance) => { window.canary = instance.settings.cdnSettings.integrations.Sentry; return Promise.resolve(); } });
+      </script>`,
+    });
+    await page.waitForFunction(() => Boolean((window as unknown as { canary?: unknown }).canary));
+    expect(await page.evaluate(() => (window as unknown as { canary: { release: string } }).canary.release)).toBe('canary@1');
+  });
+
+  for (const [what, bundle] of BUNDLES) {
+    const bundleOption = bundle ? { bundle } : {};
+
+    everyEngine(`${what}: Sentry starts with the Segment app's settings; what happened before is kept and sent then, once, with its release and environment; Segment's own Sentry is never fetched`, async ({
+      openPage,
+      page,
+      project,
+      site,
+      segment,
+    }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn, release: 'app@2.0.0', environment: 'from-the-app' });
+      const pathsBefore = site.paths.length; // (the site serves the whole worker)
+      await openPage({
+        ...bundleOption,
+        settings: null,
+        beforeBundle: SEGMENT_APP_SNIPPET,
+        head: `<script>
+          setTimeout(function () { throw new Error('thrown before the settings'); });
+          window.SegmentSentry.captureMessage('a message before the settings');
+        </script>`,
+      });
+      const error = await project.waitForError('thrown before the settings');
+      expect({ release: error.release, environment: error.environment }).toEqual({ release: 'app@2.0.0', environment: 'from-the-app' });
+      expect((await project.waitForError('a message before the settings')).release).toBe('app@2.0.0');
+      await project.settle(page);
+      expect(arrived(project, 'thrown before the settings')).toHaveLength(1);
+      expect(site.paths.slice(pathsBefore).filter((path) => LEGACY_SENTRY.test(path)), "Segment's own Sentry destination").toEqual([]);
+    });
+
+    everyEngine(`${what}: identify, track and page reach Sentry although the load options turn Sentry off (the snippet's own page call before the settings came too); a call with {All: false} does not`, async ({
+      openPage,
+      page,
+      project,
+      segment,
+    }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn });
+      await openPage({ ...bundleOption, settings: null, beforeBundle: `<script>${segmentSnippet({ load: LOAD_OPTIONS, page: true })}</script>` });
+      await identify(page, 'app-user', { email: 'app@example.com' });
+      await track(page, 'Checked Out');
+      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Hidden Event', {}, { integrations: { All: false } }, resolve)));
+      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.page('Pricing', {}, {}, resolve)));
+      await captureMessage(page, 'after the calls');
+      const event = await project.waitForError('after the calls');
+      expect(event.user).toMatchObject({ id: 'app-user', email: 'app@example.com' });
+      expect(breadcrumbs(event, 'segment.track')).toEqual(['Checked Out']);
+      expect(breadcrumbs(event, 'segment.page')).toHaveLength(2);
+    });
+
+    everyEngine(`${what}: consent categories mapped to Sentry in the Segment app act as consentSettings.categories`, async ({ openPage, page, project, segment }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
+      await openPage({ ...bundleOption, settings: null, beforeBundle: SEGMENT_APP_SNIPPET });
+      await captureMessage(page, 'before the visitor decided');
+      await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
+      await captureMessage(page, 'while denied');
+      await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+      await captureMessage(page, 'after the grant');
+      await project.waitForError('after the grant');
+      await page.evaluate(() => window.SegmentSentry?.flush(5000));
+      expect(arrived(project, 'before the visitor decided')).toEqual([]);
+      expect(arrived(project, 'while denied')).toEqual([]);
+    });
+
+    everyEngine(`${what}: a settings element wins: it is used alone, at once`, async ({ openPage, page, project, otherProject, segment }) => {
+      sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
+      await openPage({ ...bundleOption, settings: { release: 'from-the-element' }, beforeBundle: SEGMENT_APP_SNIPPET });
+      await captureMessage(page, 'with both');
+      expect((await project.waitForError('with both')).release).toBe('from-the-element');
+      await project.settle(page);
+      expect(otherProject.items()).toEqual([]);
+    });
+
+    everyEngine(`${what}: the Segment app's values are checked as the element's: a bad one gets one message, the rest applies`, async ({
+      openPage,
+      page,
+      project,
+      segment,
+      consoleLog,
+    }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn, release: 'app@3.0.0', ignoreErrors: ['/(unclosed/'] });
+      await openPage({ ...bundleOption, settings: null, beforeBundle: SEGMENT_APP_SNIPPET });
+      await captureMessage(page, 'despite a bad pattern');
+      expect((await project.waitForError('despite a bad pattern')).release).toBe('app@3.0.0');
+      expect(consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] ignoreErrors\[0\] "\/\(unclosed\/" is not a usable regular expression .*; skipped$/) }]);
+    });
+
+    const missing: Array<[string, (segment: SegmentTraffic) => string, RegExp]> = [
+      [
+        'the Segment settings have no Sentry entry',
+        (segment) => ((segment.settings = {}), SEGMENT_APP_SNIPPET),
+        /^\[segment-sentry\] the Segment app's settings for this source is a Segment settings document without integrations\.Sentry; Sentry was not started$/,
+      ],
+      [
+        'analytics.js is blocked',
+        () => `<script>${segmentSnippet({ load: LOAD_OPTIONS, blocked: true })}</script>`,
+        /^\[segment-sentry\] no settings yet: no settings element #segment-sentry-settings, and analytics\.js has not loaded \(blocked, or held back by a consent manager\?\) 3 s after the page's load event; errors are kept \(up to 30\)/,
+      ],
+      ['there is no Segment snippet', () => '', /^\[segment-sentry\] no settings yet: no settings element #segment-sentry-settings, and there is no Segment snippet on the page 3 s after/],
+    ];
+    for (const [why, snippet, message] of missing) {
+      everyEngine(`${what}: no settings element, and ${why}: one message that says so, and nothing starts`, async ({ openPage, page, project, segment, consoleLog }) => {
+        await openPage({ ...bundleOption, settings: null, beforeBundle: snippet(segment) });
+        await captureMessage(page, 'kept, never sent');
+        await consoleLog.waitFor(message);
+        expect(await page.evaluate(() => window.SegmentSentry?.flush(500))).toBe(false);
+        expect(project.items()).toEqual([]);
+        expect(consoleLog.ours()).toHaveLength(1);
+      });
+    }
+  }
+
+  everyEngine('with analytics.js blocked, a settings element still starts Sentry', async ({ openPage, page, project }) => {
+    await openPage({ beforeBundle: `<script>${segmentSnippet({ load: LOAD_OPTIONS, blocked: true })}</script>` });
+    await captureMessage(page, 'without analytics.js');
+    await project.waitForError('without analytics.js');
+  });
+});
+
