@@ -14,12 +14,10 @@ import {
   type LoaderHandoff,
 } from './protocol';
 import type { SegmentSentryApi } from '../public-types';
-import type { SegmentEvent } from '../segment/segment-mapping';
 
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
-type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string, listener: (ctx: { event?: SegmentEvent }) => void) => void };
 type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
 
 const attempt = makeAttempt((message) => writeMessage('error', message));
