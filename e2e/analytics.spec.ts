@@ -158,6 +158,22 @@ test.describe('breadcrumbs', () => {
     });
   });
 
+  everyEngine("breadcrumbs keep the calls' order when Segment's API answers them out of order", async ({ openPage, page, project, segment }) => {
+    // The first call's request to Segment is answered last: a plugin that waited for Segment's own delivery
+    // (an `after` plugin) would see the calls in the order the network answered.
+    segment.apiDelayMs = (body) => (body?.name === 'Slow Page' ? 800 : 0);
+    await openPage({ beforeBundle: SNIPPET });
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.analytics.page('Slow Page');
+          window.analytics.page('Fast Page', {}, {}, resolve);
+        }),
+    );
+    const crumbs = (await captureAfter(page, project, 'after the pages')).breadcrumbs ?? [];
+    expect(crumbs.filter((crumb) => crumb.category === 'segment.page').map((crumb) => crumb.message)).toEqual(['Slow Page', 'Fast Page']);
+  });
+
   everyEngine('a huge properties object is bounded and does not bloat events', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: SNIPPET });
     await page.evaluate(

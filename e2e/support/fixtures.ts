@@ -136,6 +136,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         blockedWriteKey: BLOCKED_WRITE_KEY,
         onApiCall: (path) => traffic.apiCalls.push(path),
         settings: () => traffic.settings,
+        apiDelayMs: (body) => traffic.apiDelayMs?.(body as { name?: string } | undefined) ?? 0,
       });
       await use(traffic);
     },

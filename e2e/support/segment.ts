@@ -81,6 +81,8 @@ export interface SegmentTraffic {
    * `integrations`, `consentSettings`), as the Segment app would; read when analytics.js fetches it.
    */
   settings: SettingsEntries;
+  /** How long Segment's tracking API takes to answer a call in this test (default: at once). */
+  apiDelayMs?: (body: { name?: string; event?: string } | undefined) => number;
 }
 
 /** Calls analytics.identify(...args) and resolves once analytics.js has delivered it to every destination. */

@@ -15,14 +15,15 @@ const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package
 
 /**
  * @param {{ origin: string, mount(path: string, listener: import('node:http').RequestListener): string }} server
- * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string, settings?: () => SettingsEntries }} options
+ * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string, settings?: () => SettingsEntries, apiDelayMs?: (body: unknown) => number }} options
  *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails);
+ *   apiDelayMs: how long Segment's tracking API takes to answer a call (a slow network, for ordering tests);
  *   settings: what the workspace adds to the source's settings document when it is fetched (destinations in
  *   `integrations`, such as a Sentry entry, and `consentSettings`), as the Segment app would
  * @returns {(loadOptions?: Record<string, unknown>) => string} the official snippet for the page, its load line passing
  *   `loadOptions` where given (the Segment-app install: `{ integrations: { Sentry: false } }`)
  */
-export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings }) {
+export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings, apiDelayMs }) {
   const host = new URL(server.origin).host;
   /** @param {import('node:http').ServerResponse} response @param {string} type @param {string | Buffer} body */
   const send = (response, type, body) => response.writeHead(200, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).end(body);
@@ -63,7 +64,7 @@ export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey
         body = undefined;
       }
       onApiCall?.(new URL(request.url ?? '/', server.origin).pathname, body);
-      send(response, 'application/json', '{"success":true}');
+      setTimeout(() => send(response, 'application/json', '{"success":true}'), apiDelayMs?.(body) ?? 0);
     });
   });
   // The official snippet, with its CDN URL (always https://<host>) pointed at this http origin.

@@ -18,7 +18,7 @@ test('the handoff is recognised on the loader API only', () => {
 test("the Sentry plugin is a destination named Sentry that delivers each call and hands analytics.js its context back", () => {
   const delivered: unknown[] = [];
   const plugin = sentryPlugin('1.2.3', (type, event) => delivered.push([type, event]));
-  expect(plugin).toMatchObject({ name: 'Sentry', type: 'after', version: '1.2.3' });
+  expect(plugin).toMatchObject({ name: 'Sentry', type: 'enrichment', version: '1.2.3' });
   expect(plugin.isLoaded()).toBe(true);
   const ctx = { event: { event: 'Clicked' } };
   expect(plugin.track(ctx)).toBe(ctx);

@@ -112,7 +112,7 @@ export function analyticsGlobalKey(doc: Document, key?: string): string {
 
 /**
  * The plugin both sides register, named "Sentry": analytics.js hands it every call with the user resolved.
- * An `after` plugin, not a destination: the Segment-app install turns Segment's own Sentry destination off
+ * An `enrichment` plugin, not a destination: the Segment-app install turns Segment's own Sentry destination off
  * with the load option `integrations: {Sentry: false}`, which analytics.js applies to every destination named
  * Sentry, ours too, and to every call. So the per-call switches are applied by the full bundle
  * (segment/integration-switches.ts). `deliver` must not throw: analytics.js never sees our errors.
@@ -121,7 +121,9 @@ export function sentryPlugin(version: string, deliver: (type: AnalyticsCall, eve
   const method = (type: AnalyticsCall) => (ctx: { event: SegmentEvent }) => (deliver(type, ctx.event), ctx);
   return {
     name: 'Sentry',
-    type: 'after' as const,
+    // (Enrichment plugins see each call in order as it is dispatched; `after` plugins only once the destinations,
+    // Segment's own API call included, are done, so in whatever order the network answers.)
+    type: 'enrichment' as const,
     version,
     isLoaded: () => true,
     load: () => Promise.resolve(),
