@@ -19,8 +19,9 @@ async function blockIngestAndWatch(page: Page, ingestOrigin: string, tunnelUrl: 
   return seen;
 }
 
-/** The project's own tunnel on `server`, as a site mounts segment-sentry/tunnel/node. */
-const tunnelFor = (server: StaticServerFixture, project: Project) => mountTunnel(server, `/sentry-tunnel-${project.id}`, [project.dsn]);
+/** The project's own tunnel on `server`, as a site mounts segment-sentry/tunnel/node (serving `pagesFrom` if on another origin). */
+const tunnelFor = (server: StaticServerFixture, project: Project, pagesFrom?: string) =>
+  mountTunnel(server, `/sentry-tunnel-${project.id}`, [project.dsn], pagesFrom ? { allowedOrigins: [pagesFrom] } : {});
 
 
 
@@ -61,24 +62,27 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
       expect(report.payload.discarded_events).toContainEqual(expect.objectContaining({ reason: 'event_processor', category: 'error' }));
 
       expect(direct, 'requests the page sent straight to the (blocked) ingest').toEqual([]);
-      // Each envelope names its DSN in its header; the tunnel forwarded it to the DSN's ingest path, with no query.
+      // Each envelope names its DSN in its header; the tunnel forwarded it to the DSN's ingest path, with no query,
+      // and with the page's Origin, so the project's Allowed Domains still apply.
       expect(project.items().length).toBeGreaterThanOrEqual(4);
       for (const item of project.items()) {
         expect(item.headers.dsn).toBe(project.dsn);
         expect(new URL(item.url).search).toBe('');
+        expect(item.origin).toBe(site.origin);
       }
       expect(consoleLog.ours()).toEqual([]);
     });
   }
 
-  test('a tunnel on another origin, as an absolute URL: the tunnel answers with CORS, so rate limits are read', async ({
+  test('a tunnel on another origin, as an absolute URL, that lists the page in allowedOrigins: it answers with CORS, so rate limits are read', async ({
     openPage,
     page,
+    site,
     otherSite,
     ingest,
     project,
   }) => {
-    const tunnelUrl = await tunnelFor(otherSite, project);
+    const tunnelUrl = await tunnelFor(otherSite, project, site.origin);
     const seen = await blockIngestAndWatch(page, ingest.origin, tunnelUrl);
     // A 200 that limits the error category only: the browser can honour it only if it can read the header
     // across origins (Access-Control-Expose-Headers), and nothing else (no default backoff) would stop errors.

@@ -5,21 +5,15 @@
 // test can fail. (TypeScript 7 has no `node10` resolution; @arethetypeswrong/cli checks that one, in
 // scripts/build/check-package.mjs.)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { packInto } from './check-package.mjs';
+import { readmeRecipes } from './readme-recipes.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The README's compiled recipes by name. */
-export function readmeRecipes(readme: string): Map<string, string> {
-  const recipes = new Map<string, string>();
-  for (const match of readme.matchAll(/^<!-- recipe: ([\w.-]+) -->\n```\w*\n([\s\S]*?)\n```$/gm)) recipes.set(match[1]!, `${match[2]!}\n`);
-  return recipes;
-}
 
 /** Each must be reported: proof that the project really type-checks against the package's declarations. */
 const DELIBERATE_ERRORS: Record<string, string> = {
@@ -45,7 +39,7 @@ test.beforeAll(() => {
   // What a user's project has beside the package: Node's and Express's types (ours, linked).
   symlinkSync(join(ROOT, 'node_modules', '@types'), join(project, 'node_modules', '@types'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  recipes = readmeRecipes(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+  recipes = readmeRecipes();
   for (const [name, text] of [...recipes, ...Object.entries(DELIBERATE_ERRORS)]) writeFileSync(join(project, name), text);
 });
 

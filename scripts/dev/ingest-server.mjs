@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import { parseEnvelope } from '@sentry/core';
 
 /**
- * @typedef {{ type: string, payload: any, headers: any, projectId: string, url: string, receivedAt: number }} IngestItem
+ * @typedef {{ type: string, payload: any, headers: any, projectId: string, url: string, origin?: string, receivedAt: number }} IngestItem
+ * (`origin`: the request's Origin header, what Sentry's Allowed Domains check reads)
  * @typedef {{ status: number, headers?: Record<string, string>, delayMs?: number } | { unreachable: true, delayMs?: number }} IngestReply
  *   delayMs: how long the answer (or, unreachable, the cut) waits, so a test can act while a send is under way
  *   unreachable: the connection is cut with no answer, as when the network is down (the browser's fetch fails)
@@ -118,6 +119,7 @@ export async function startIngestServer(options = {}) {
         headers: envelopeHeaders,
         projectId,
         url: url.href,
+        ...(request.headers.origin !== undefined && { origin: request.headers.origin }),
         receivedAt: Date.now(),
       }));
       const reply = responders.get(projectId)?.({ projectId, items: parsed }) ?? { status: 200 };

@@ -12,10 +12,11 @@ const dist = new URL('../../dist/', import.meta.url);
  * @param {{ mount(path: string, listener: import('node:http').RequestListener): string }} server
  * @param {string} path
  * @param {string[]} allowedDsns
+ * @param {Omit<import('../../src/tunnel/handler').TunnelOptions, 'allowedDsns'>} [options]
  * @returns {Promise<string>} the tunnel's absolute URL
  */
-export async function mountTunnel(server, path, allowedDsns) {
+export async function mountTunnel(server, path, allowedDsns, options = {}) {
   const { createTunnelHandler } = /** @type {HandlerModule} */ (await import(new URL('tunnel.mjs', dist).href));
   const { nodeTunnelListener } = /** @type {NodeModule} */ (await import(new URL('tunnel-node.mjs', dist).href));
-  return server.mount(path, nodeTunnelListener(createTunnelHandler({ allowedDsns })));
+  return server.mount(path, nodeTunnelListener(createTunnelHandler({ ...options, allowedDsns })));
 }
