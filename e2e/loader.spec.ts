@@ -151,7 +151,7 @@ test.describe('the loader', () => {
     // The page's own error happened (and reached no loader listener that could retry).
     await expect.poll(() => pageErrors.some((message) => message.includes('thrown after the failure'))).toBe(true);
     expect(requests).toBe(1);
-    expect(consoleLog.ours()).toHaveLength(1);
+    await expect.poll(() => consoleLog.ours()).toHaveLength(1);
     // Firefox reports the failed response as an integrity failure of its own; nothing of ours is uncaught.
     expect(pageErrors.filter((message) => !/integrity attribute|thrown after the failure/.test(message))).toEqual([]);
   });
@@ -197,7 +197,7 @@ test.describe('the loader', () => {
     expect(await page.evaluate(() => window.SegmentSentry?.flush())).toBe(false);
     expect(await page.evaluate(() => (window as unknown as { tampered?: boolean }).tampered)).toBeUndefined();
     expect(requests).toBe(1);
-    expect(consoleLog.ours()).toHaveLength(1);
+    await expect.poll(() => consoleLog.ours()).toHaveLength(1);
   });
 
   everyEngine('the loader and the full bundle both on the page: the full bundle takes over once', async ({ openPage, page, project, consoleLog }) => {
