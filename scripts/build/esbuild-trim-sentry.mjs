@@ -17,7 +17,8 @@ import { parse } from 'acorn';
  * - 'inert': called for every event but a no-op returning undefined unless spans exist.
  * - { constantFor: args }: always called with these arguments here, so its body becomes the value
  *   the SDK's own function returns for them, computed at build time from the file being bundled.
- * - { returns: expression }: its answer is the same in every browser we build for (see the comment).
+ * - { returns: expression }: its answer is the same in every browser we build for, or for every call this
+ *   bundle makes (see the comment); the expression may name the function's parameters.
  * - { constant: expression }: a module-level constant (not a function) whose value this bundle never
  *   reads; its initializer becomes the expression.
  * The build fails when a listed function is no longer in its file (an SDK upgrade moved it).
@@ -64,6 +65,11 @@ export const TRIMMED_FUNCTIONS = {
   // (Chrome 80, Firefox 74, Safari 14.1); constructing the three objects to find out cost start-up time.
   'core/build/esm/utils/supports.js': {
     _isFetchSupported: { returns: 'true' },
+  },
+  // beforeSend and the span options are never set by this bundle, and it sends no transactions: an
+  // error event comes back as it went in (the SDK's own path for an error event without beforeSend).
+  'core/build/esm/client.js': {
+    processBeforeSend: { returns: 'event' },
   },
   // Transactions only: ignoreTransactions.
   'core/build/esm/integrations/eventFilters.js': {
@@ -142,7 +148,8 @@ export function trimSentryFunctions({ announce = process.env.SEGMENT_SENTRY_BUIL
       /** @type {Array<{ start: number, end: number, body: string }>} */
       const edits = [];
       for (const { name, body } of functionsIn(parse(source, { ecmaVersion: 'latest', sourceType: 'module' }))) {
-        const kind = functions[name];
+        // Own keys only: a class's `constructor` would otherwise find Object's.
+        const kind = Object.hasOwn(functions, name) ? functions[name] : undefined;
         if (!kind) continue;
         const key = `${file}#${name}`;
         if (trimmed.has(key)) throw new Error(`trim-sentry: ${key} is not the only function of that name in its file`);

@@ -1,0 +1,169 @@
+// @ts-check
+// `npm run size:features`: what each feature costs in the full bundle, measured by building it without
+// that feature (everything else as `npm run build` does it, the second minifier pass included) and
+// comparing gzip bytes; and how the bundle splits between the Sentry SDK and our own code. Writes the
+// table into the README between its feature-costs markers (`--check`: fails if the README's is stale).
+// A feature is taken out by small source cuts, each of which must apply: a cut that no longer matches
+// fails the script rather than measuring nothing.
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { bundleOptions, minifyAgain, sizes } from '../../esbuild.config.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const OUT = fileURLToPath(new URL('../../bench/out/', import.meta.url));
+
+/**
+ * @typedef {{ file: string, cut: string, becomes: string }} SourceCut
+ * @typedef {{ feature: string, what: string, cuts?: SourceCut[], settingsStub?: boolean }} Feature
+ * @type {Feature[]}
+ */
+const FEATURES = [
+  {
+    feature: 'breadcrumbs',
+    what: 'clicks, key presses, fetch/XHR, navigation and console breadcrumbs (Sentry\'s two integrations and what they instrument)',
+    cuts: [
+      { file: 'src/sentry/sentry-client.ts', cut: '    breadcrumbsIntegration(), // clicks and keypresses, fetch/XHR, navigation\n', becomes: '' },
+      { file: 'src/sentry/sentry-client.ts', cut: '    consoleIntegration(), // console breadcrumbs\n', becomes: '' },
+    ],
+  },
+  {
+    feature: 'release-health sessions',
+    what: 'a session per page load (our PageSessionClient and the SDK\'s session code it brings)',
+    cuts: [{ file: 'src/sentry/sentry-client.ts', cut: "import { PageSessionClient } from './page-session';", becomes: "import { BrowserClient as PageSessionClient } from '@sentry/browser';" }],
+  },
+  {
+    feature: 'offline queue',
+    what: 'events kept in IndexedDB while the ingest cannot be reached, sent later',
+    cuts: [{ file: 'src/sentry/sentry-client.ts', cut: 'makeBrowserOfflineTransport((options) => {', becomes: '((options: OfflineTransportOptions) => {' }],
+  },
+  {
+    feature: 'consent',
+    what: 'the consent gate and its transport (holding, dropping, forgetting the visitor); the consentSettings parsing and setConsent stay',
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: 'settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined', becomes: 'undefined as ConsentGate | undefined' }],
+  },
+  {
+    feature: 'dedupe and linked errors',
+    what: 'Sentry\'s dedupe and linkedErrors (error.cause chains) integrations',
+    cuts: [
+      { file: 'src/sentry/sentry-client.ts', cut: '    linkedErrorsIntegration(), // error.cause chains\n', becomes: '' },
+      { file: 'src/sentry/sentry-client.ts', cut: '    dedupeIntegration(),\n', becomes: '' },
+    ],
+  },
+  {
+    feature: 'the Segment bridge',
+    what: 'identify, reset, track and page to Sentry (the analytics.js plugin and the mapping); the keeping of early calls stays',
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: '  connectAnalytics(window, settings.globalAnalyticsKey, handoff, applyConsent);', becomes: '  void applyConsent;' }],
+  },
+  {
+    feature: 'settings validation',
+    what: 'every check and message of src/settings/settings.ts and its pattern and DSN checks (settings taken as given instead)',
+    settingsStub: true,
+  },
+  {
+    feature: 'the tunnel setting',
+    what: 'the tunnel setting\'s check and its use (the server-side tunnel is a separate module)',
+    cuts: [
+      { file: 'src/settings/settings.ts', cut: 'const tunnel = parseTunnel(settingsObject.tunnel, problems);', becomes: 'const tunnel = undefined as string | undefined;' },
+      { file: 'src/sentry/sentry-client.ts', cut: '    tunnel: settings.tunnel && new URL(settings.tunnel, window.location.href).href,\n', becomes: '' },
+    ],
+  },
+];
+
+/**
+ * An esbuild plugin that applies the feature's cuts as the files load.
+ * @param {Feature | undefined} feature
+ * @returns {import('esbuild').Plugin}
+ */
+function without(feature) {
+  return {
+    name: 'without-feature',
+    setup(build) {
+      if (!feature) return;
+      if (feature.settingsStub) {
+        build.onResolve({ filter: /\/settings\/settings$/ }, (args) =>
+          args.importer.endsWith('global-api.ts') ? { path: fileURLToPath(new URL('./feature-stubs/settings-unchecked.ts', import.meta.url)) } : undefined,
+        );
+      }
+      /** @type {Map<string, SourceCut[]>} */
+      const byFile = new Map();
+      for (const cut of feature.cuts ?? []) byFile.set(`${ROOT}${cut.file}`, [...(byFile.get(`${ROOT}${cut.file}`) ?? []), cut]);
+      build.onLoad({ filter: /\/src\/.*\.ts$/ }, async (args) => {
+        const cuts = byFile.get(args.path);
+        if (!cuts) return undefined;
+        let source = await readFile(args.path, 'utf8');
+        for (const { file, cut, becomes } of cuts) {
+          if (!source.includes(cut)) throw new Error(`feature-costs: "${feature.feature}": ${file} no longer has ${JSON.stringify(cut)}`);
+          source = source.replace(cut, becomes);
+        }
+        return { contents: source, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** The full bundle as `npm run build` makes it, without `feature`; its gzip bytes and esbuild's metafile. */
+async function gzipWithout(/** @type {Feature | undefined} */ feature, /** @type {string} */ name) {
+  const outfile = `${OUT}feature-${name}.min.js`;
+  const result = await esbuild.build({
+    ...bundleOptions,
+    plugins: [without(feature), ...(bundleOptions.plugins ?? [])],
+    outfile,
+    minify: true,
+    // With its map and the map's comment, as dist/segment-sentry.min.js is, so the full build's bytes are dist's.
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'error',
+  });
+  await minifyAgain(outfile, { mapUrl: 'segment-sentry.min.js.map' });
+  return { gzip: sizes(await readFile(outfile)).gzip, metafile: /** @type {import('esbuild').Metafile} */ (result.metafile) };
+}
+
+const full = await gzipWithout(undefined, 'all');
+/** @type {Array<{ feature: string, what: string, gzip: number }>} */
+const rows = [];
+for (const [index, feature] of FEATURES.entries()) {
+  const { gzip } = await gzipWithout(feature, String(index));
+  rows.push({ feature: feature.feature, what: feature.what, gzip: full.gzip - gzip });
+}
+// The split by origin, from esbuild's metafile (minified bytes before the second pass, which shortens both alike).
+let sdkBytes = 0;
+let ownBytes = 0;
+for (const output of Object.values(full.metafile.outputs)) {
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (input.includes('node_modules/')) sdkBytes += bytesInOutput;
+    else ownBytes += bytesInOutput;
+  }
+}
+const share = (/** @type {number} */ bytes) => Math.round((full.gzip * bytes) / (sdkBytes + ownBytes));
+const n = (/** @type {number} */ value) => value.toLocaleString('en-US');
+
+const table = [
+  `The full bundle is ${n(full.gzip)} B gzip. Each feature's cost is what building without it saves (\`npm run size:features\`,`,
+  'which wrote this table; each row is a build with only that feature taken out):',
+  '',
+  '| feature | gzip bytes | what is taken out |',
+  '|---|---|---|',
+  ...rows.map((row) => `| ${row.feature} | ${n(row.gzip)} | ${row.what} |`),
+  '',
+  `By origin (esbuild's metafile, minified bytes, shared out over the gzip total): the Sentry SDK ${n(sdkBytes)} B`,
+  `(about ${n(share(sdkBytes))} B gzip, ${Math.round((100 * sdkBytes) / (sdkBytes + ownBytes))}%), our own code ${n(ownBytes)} B (about ${n(share(ownBytes))} B gzip).`,
+].join('\n');
+
+const README = new URL('../../README.md', import.meta.url);
+const readme = await readFile(README, 'utf8');
+const START = '<!-- feature-costs:start -->\n';
+const END = '\n<!-- feature-costs:end -->';
+const from = readme.indexOf(START);
+const to = readme.indexOf(END);
+if (from === -1 || to === -1) throw new Error('feature-costs: the README has no feature-costs markers');
+const updated = `${readme.slice(0, from + START.length)}${table}${readme.slice(to)}`;
+console.log(table);
+if (process.argv.includes('--check')) {
+  if (updated !== readme) {
+    console.error('feature-costs: the README\'s table is not what the build measures; run npm run size:features');
+    process.exit(1);
+  }
+} else {
+  await writeFile(README, updated);
+}
