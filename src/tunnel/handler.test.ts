@@ -142,7 +142,8 @@ test.describe('the tunnel handler', () => {
     expect(() => createTunnelHandler({ allowedDsns: [] })).toThrow(/allowedDsns is empty/);
     expect(() => createTunnelHandler({ allowedDsns: ['not a dsn'] })).toThrow(/allowedDsns/);
     expect(() => createTunnelHandler({ allowedDsns, allowedOrigins: ['shop.example'] })).toThrow(/allowedOrigins: "shop.example" is not an http\(s\) origin/);
-    expect(() => createTunnelHandler({ allowedDsns, maxInFlight: 0 })).toThrow(/maxInFlight must be a number of at least 1/);
+    expect(() => createTunnelHandler({ allowedDsns, maxInFlight: 0 })).toThrow(/maxInFlight must be a whole number of at least 1, got 0/);
+    expect(() => createTunnelHandler({ allowedDsns, trustedProxies: 1.5 })).toThrow(/trustedProxies must be a whole number/);
     expect(() => createTunnelHandler({ allowedDsns, trustedProxies: -1 })).toThrow(/trustedProxies/);
     expect(() => createTunnelHandler({ allowedDsns, bodyTimeoutMs: Number.NaN })).toThrow(/bodyTimeoutMs/);
   });

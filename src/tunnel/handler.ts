@@ -71,16 +71,20 @@ function ingestUrl({ protocol, hostname, port, pathPrefix, projectId }: DsnParts
   return `${protocol}//${hostname}${port ? `:${port}` : ''}${pathPrefix}/api/${projectId}/envelope/`;
 }
 
-function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
+/** A numeric option, or its default; a value it cannot use stops the tunnel from being made at all. */
+function numberOption(name: string, value: number | undefined, fallback: number, { min = 1, whole = false } = {}): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < min) throw new TypeError(`segment-sentry/tunnel: ${name} must be a number of at least ${min}, got ${value}`);
+  if (!Number.isFinite(value) || value < min || (whole && !Number.isInteger(value))) {
+    throw new TypeError(`segment-sentry/tunnel: ${name} must be a ${whole ? 'whole ' : ''}number of at least ${min}, got ${value}`);
+  }
   return value;
 }
 
 /**
  * A Fetch API handler that forwards the browser's Sentry envelopes to Sentry's ingest. Before reading
- * anything it answers 405 to anything but POST, 403 to a page it does not serve, 503 when `maxInFlight`
- * requests are being handled, 413 to a declared length over the limit; then 413 to a body over the limit,
+ * anything it answers 403 to a page it does not serve, 405 to anything but POST (an allowed page's
+ * preflight gets 204), 503 when `maxInFlight` requests are being handled, 413 to a declared length over
+ * the limit; then 413 to a body over the limit,
  * 408 to one not sent within `bodyTimeoutMs`, 400 to what is not an envelope with a `dsn` in its header,
  * 403 to a DSN not in `allowedDsns`, 502 when the ingest cannot be reached, and otherwise the ingest's
  * own status with its rate-limit headers.
@@ -93,11 +97,11 @@ export function createTunnelHandler(options: TunnelOptions): TunnelHandler {
   });
   if (allowed.length === 0) throw new TypeError('segment-sentry/tunnel: allowedDsns is empty, so nothing could be forwarded');
   const allowedOrigins = parseAllowedOrigins(options.allowedOrigins);
-  const trustedProxies = positive('trustedProxies', options.trustedProxies, 0, 0);
-  const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
-  const bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS);
-  const maxInFlight = positive('maxInFlight', options.maxInFlight, DEFAULT_MAX_IN_FLIGHT);
-  const upstreamTimeoutMs = positive('upstreamTimeoutMs', options.upstreamTimeoutMs, DEFAULT_UPSTREAM_TIMEOUT_MS);
+  const trustedProxies = numberOption('trustedProxies', options.trustedProxies, 0, { min: 0, whole: true });
+  const maxBodyBytes = numberOption('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const bodyTimeoutMs = numberOption('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS);
+  const maxInFlight = numberOption('maxInFlight', options.maxInFlight, DEFAULT_MAX_IN_FLIGHT, { whole: true });
+  const upstreamTimeoutMs = numberOption('upstreamTimeoutMs', options.upstreamTimeoutMs, DEFAULT_UPSTREAM_TIMEOUT_MS);
   let inFlight = 0;
 
   const forward = async (request: Request, info: TunnelRequestInfo | undefined, cors: Record<string, string>): Promise<Response> => {
