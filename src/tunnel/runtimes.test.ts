@@ -4,6 +4,7 @@
 // a Next.js route module, a Cloudflare Worker) is run as written and checked for the promises a
 // mount can break. The ingest is a local stand-in that records what it is sent (./test-kit.ts).
 import { expect, test } from '@playwright/test';
+import { closedPort } from '../../scripts/dev/closed-port.mjs';
 import { nodeTunnel, recipeProcess, workerdTunnels, type RunningTunnel } from '../../scripts/dev/tunnel-runtimes.mjs';
 import { envelopeFor, envelopeWithAttachments, send, startUpstream, type Upstream } from './test-kit';
 
@@ -16,7 +17,9 @@ const MAX_IN_FLIGHT = 3;
 // The test client asks for `Connection: close`, the case where a server closes a socket soonest after answering.
 const CLEAN_ANSWER_TRIES = 20;
 
-const plainOptions = (dsn: string) => ({ allowedDsns: [dsn], bodyTimeoutMs: BODY_TIMEOUT_MS, maxInFlight: MAX_IN_FLIGHT });
+// Also allowed: a project whose ingest is not there (a port nothing listens on), for the 502.
+let unreachableDsn: string;
+const plainOptions = (dsn: string) => ({ allowedDsns: [dsn, unreachableDsn], bodyTimeoutMs: BODY_TIMEOUT_MS, maxInFlight: MAX_IN_FLIGHT });
 const crossOriginOptions = (dsn: string) => ({ allowedDsns: [dsn], allowedOrigins: [SHOP], trustedProxies: 1 });
 
 // How each runtime learns the visitor's address: Node from the socket; a Worker from CF-Connecting-IP, which
@@ -46,6 +49,7 @@ const RUNTIMES: Array<{ name: string; visitor: Record<string, string>; vouched: 
 let upstream: Upstream;
 test.beforeAll(async () => {
   upstream = await startUpstream();
+  unreachableDsn = `http://publickey@127.0.0.1:${await closedPort()}/44`;
 });
 test.afterAll(() => upstream.close());
 test.beforeEach(() => upstream.reset());
@@ -187,6 +191,11 @@ for (const runtime of RUNTIMES) {
         expect(upstream.received).toEqual([]);
       });
     }
+
+    test('the ingest unreachable: 502', async () => {
+      const answer = await send(tunnels.plain.url, { body: envelopeFor(unreachableDsn) });
+      expect(answer.status).toBe(502);
+    });
 
     test('the ingest\'s 429 is passed back with Retry-After and X-Sentry-Rate-Limits', async () => {
       upstream.answerWith(() => ({ status: 429, headers: { 'Retry-After': '60', 'X-Sentry-Rate-Limits': '60:error:organization' } }));
