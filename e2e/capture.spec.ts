@@ -1,7 +1,7 @@
 import { describeEvent, everyEngine, expect, test } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
-test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs/] });
+test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs|after clicks and typing/] });
 
 test.describe('capture', () => {
   everyEngine('an uncaught error reaches the ingest as unhandled, with its stack, the page URL and the user agent', async ({
@@ -96,6 +96,27 @@ test.describe('capture', () => {
     expect(byCategory('fetch')[0]?.data).toMatchObject({ method: 'GET', status_code: 200, url: '/fixtures/template.html' });
     expect(byCategory('xhr')[0]?.data).toMatchObject({ method: 'GET', status_code: 200 });
     expect(byCategory('navigation')[0]?.data).toMatchObject({ to: '/next-page' });
+  });
+
+  everyEngine('click and typing breadcrumbs: one per click, a click the page stops included; one per field while typing; none for keys outside a field', async ({ openPage, project }) => {
+    const page = await openPage({ body: `<button id="press">press</button><button id="stopper" data-sentry-component="Stopper">stop</button><input id="field">` });
+    await page.evaluate(() => {
+      const byId = (id: string) => document.getElementById(id)!;
+      // Stopped at the element itself: it never reaches the document.
+      byId('stopper').addEventListener('click', (event) => event.stopPropagation());
+      byId('press').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      byId('stopper').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      for (const key of 'abc') byId('field').dispatchEvent(new KeyboardEvent('keypress', { key, bubbles: true }));
+      document.body.dispatchEvent(new KeyboardEvent('keypress', { key: 'x', bubbles: true }));
+      setTimeout(() => { throw new Error('after clicks and typing'); });
+    });
+    const crumbs = (await project.waitForError('after clicks and typing')).breadcrumbs ?? [];
+    const ui = crumbs.filter((crumb) => crumb.category?.startsWith('ui.')).map(({ category, message, data }) => ({ category, message, data }));
+    expect(ui).toEqual([
+      { category: 'ui.click', message: 'body > button#press', data: undefined },
+      { category: 'ui.click', message: 'body > Stopper', data: { 'ui.component_name': 'Stopper' } },
+      { category: 'ui.input', message: 'body > input#field', data: undefined },
+    ]);
   });
 
   everyEngine('chained causes (error.cause) arrive as linked exceptions', async ({ openPage, project }) => {

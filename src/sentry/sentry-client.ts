@@ -24,6 +24,7 @@ import {
 import { getNativeImplementation } from '@sentry/browser-utils';
 import type { ConsentGate } from '../consent/consent-transport';
 import { makeDebugTransport } from './debug-transport';
+import { domBreadcrumbsIntegration } from './dom-breadcrumbs';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { makeJsonSafeTransport } from './json-safe-envelope';
@@ -45,7 +46,9 @@ function integrationsFor(settings: Settings, ownScriptUrl: string | undefined): 
     // ~30 other DOM interfaces for an addEventListener of their own, which only browsers older than
     // ours have (e2e/capture.spec.ts checks); looking them all up cost several ms of start-up.
     browserApiErrorsIntegration({ eventTarget: ['EventTarget'] }),
-    breadcrumbsIntegration(), // clicks and keypresses, fetch/XHR, navigation
+    // fetch/XHR and navigation; clicks and key presses come from our own (dom-breadcrumbs.ts)
+    breadcrumbsIntegration({ dom: false }),
+    domBreadcrumbsIntegration(),
     consoleIntegration(), // console breadcrumbs
     globalHandlersIntegration(), // uncaught errors and unhandled rejections
     linkedErrorsIntegration(), // error.cause chains
