@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TunnelHandler } from './handler.js';
 
 // How long, and how much, a client whose body was refused unread (413, 408, 403) may keep sending after
-// its answer went out: reading on (and dropping) lets it read the answer instead of a reset.
+// its answer went out: reading on (and dropping) lets it read the answer instead of a reset. Past the
+// bytes, the connection is left unread until the time is up, then closed.
 const LINGER_MS = 2_000;
 const LINGER_BYTES = 4 * 1024 * 1024;
 
@@ -87,10 +88,15 @@ async function respondWith(incoming: IncomingMessage, outgoing: ServerResponse, 
     incoming.socket.destroy();
   };
   const deadline = setTimeout(cutOff, LINGER_MS);
-  incoming.on('data', (chunk: Buffer) => {
+  const drop = (chunk: Buffer) => {
     dropped += chunk.byteLength;
-    if (dropped > LINGER_BYTES) cutOff();
-  });
+    if (dropped <= LINGER_BYTES) return;
+    // Enough read for nothing: stop reading, but do not close yet. Closing with the client's bytes unread
+    // would reset the connection, and a reset can discard the answer before the client has read it.
+    incoming.removeListener('data', drop);
+    incoming.pause();
+  };
+  incoming.on('data', drop);
   incoming.once('end', finish);
   incoming.socket.once('close', finish);
   incoming.resume();
