@@ -85,12 +85,9 @@ function without(feature) {
           args.importer.endsWith('global-api.ts') ? { path: fileURLToPath(new URL('./feature-stubs/settings-unchecked.ts', import.meta.url)) } : undefined,
         );
       }
-      /** @type {Map<string, SourceCut[]>} */
-      const byFile = new Map();
-      for (const cut of feature.cuts ?? []) byFile.set(`${ROOT}${cut.file}`, [...(byFile.get(`${ROOT}${cut.file}`) ?? []), cut]);
       build.onLoad({ filter: /\/src\/.*\.ts$/ }, async (args) => {
-        const cuts = byFile.get(args.path);
-        if (!cuts) return undefined;
+        const cuts = (feature.cuts ?? []).filter((cut) => args.path === `${ROOT}${cut.file}`);
+        if (cuts.length === 0) return undefined;
         let source = await readFile(args.path, 'utf8');
         for (const { file, cut, becomes } of cuts) {
           if (!source.includes(cut)) throw new Error(`feature-costs: "${feature.feature}": ${file} no longer has ${JSON.stringify(cut)}`);

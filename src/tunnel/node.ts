@@ -79,15 +79,14 @@ async function respondWith(incoming: IncomingMessage, outgoing: ServerResponse, 
   }
   outgoing.write(body);
   let dropped = 0;
+  const deadline = setTimeout(() => {
+    finish();
+    incoming.socket.destroy();
+  }, LINGER_MS);
   const finish = () => {
     clearTimeout(deadline);
     if (!outgoing.writableEnded) outgoing.end();
   };
-  const cutOff = () => {
-    finish();
-    incoming.socket.destroy();
-  };
-  const deadline = setTimeout(cutOff, LINGER_MS);
   const drop = (chunk: Buffer) => {
     dropped += chunk.byteLength;
     if (dropped <= LINGER_BYTES) return;
