@@ -1,3 +1,4 @@
+import { closedPort } from '../scripts/dev/closed-port.mjs';
 import { describeEvent, everyEngine, expect, test } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -96,6 +97,58 @@ test.describe('capture', () => {
     expect(byCategory('fetch')[0]?.data).toMatchObject({ method: 'GET', status_code: 200, url: '/fixtures/template.html' });
     expect(byCategory('xhr')[0]?.data).toMatchObject({ method: 'GET', status_code: 200 });
     expect(byCategory('navigation')[0]?.data).toMatchObject({ to: '/next-page' });
+  });
+
+  everyEngine('breadcrumbs in detail, as Sentry makes them: fetch of a Request, a 404 and a failure; an XHR seen before the page handler it had before open(); navigation resolved as the browser does, and popstate; console levels and assert, not our own lines; each event sent', async ({
+    openPage,
+    project,
+  }) => {
+    const deadPort = await closedPort();
+    const page = await openPage();
+    const failedMessage = await page.evaluate(async (port) => {
+      await fetch(new Request('/fixtures/template.html?request', { method: 'post', body: 'x' }));
+      await fetch('/missing');
+      const message = await fetch(`http://127.0.0.1:${port}/`, { mode: 'no-cors' }).then(() => 'reached', (error: Error) => error.message);
+      console.warn('careful', { a: 1 });
+      console.assert(true, 'not said');
+      console.assert(false, 'said');
+      window.SegmentSentry?.setConsent('not an object' as never); // one of our own [segment-sentry] lines
+      history.pushState({}, '', 'sub/page?q=1#h');
+      history.replaceState({}, '', '/other');
+      await new Promise((resolve) => (addEventListener('popstate', resolve, { once: true }), history.back()));
+      window.SegmentSentry?.captureMessage('an earlier event');
+      const xhr = new XMLHttpRequest();
+      xhr.onreadystatechange = () => {
+        if (xhr.readyState === 4) throw new Error('boom in a handler set before open');
+      };
+      xhr.open('get', '/missing?xhr');
+      xhr.responseType = 'text'; // (not read as XML: Firefox reports an empty 404 it reads so as a page error)
+      xhr.send();
+      return message;
+    }, deadPort);
+    const crumbs = (await project.waitForError('boom in a handler set before open')).breadcrumbs ?? [];
+    const pick = (category: string) => crumbs.filter((crumb) => crumb.category === category).map(({ data, level, message, type }) => ({ data, level, message, type }));
+    const pagePath = new URL(page.url()).pathname;
+    const origin = new URL(page.url()).origin;
+    // Sentry appends the host to a failed fetch's message; ours leaves the page's error as the browser made it.
+    expect(failedMessage).not.toContain('127.0.0.1');
+    expect(pick('fetch')).toEqual([
+      { type: 'http', data: { method: 'POST', url: `${origin}/fixtures/template.html?request`, status_code: 200 } },
+      { type: 'http', level: 'warning', data: { method: 'GET', url: '/missing', status_code: 404 } },
+      { type: 'http', level: 'error', data: { method: 'GET', url: `http://127.0.0.1:${deadPort}/` } },
+    ]);
+    expect(pick('xhr')).toEqual([{ type: 'http', level: 'warning', data: { method: 'GET', url: '/missing?xhr', status_code: 404 } }]);
+    expect(pick('console')).toEqual([
+      { level: 'warning', message: 'careful [object Object]', data: { arguments: ['careful', { a: 1 }], logger: 'console' } },
+      { level: 'log', message: 'Assertion failed: said', data: { arguments: ['said'], logger: 'console' } },
+    ]);
+    const subPage = new URL('sub/page?q=1#h', page.url());
+    expect(pick('navigation').map((crumb) => crumb.data)).toEqual([
+      { from: pagePath, to: `${subPage.pathname}?q=1#h` },
+      { from: `${subPage.pathname}?q=1#h`, to: '/other' },
+      { from: '/other', to: pagePath },
+    ]);
+    expect(pick('sentry.event')).toEqual([{ level: 'info', message: 'an earlier event' }]);
   });
 
   everyEngine('click and typing breadcrumbs: one per click, a click the page stops included; one per field while typing; none for keys outside a field', async ({ openPage, project }) => {

@@ -84,14 +84,6 @@ export const TRIMMED_FUNCTIONS = {
   'browser/build/npm/esm/prod/integrations/browserapierrors.js': {
     DEFAULT_EVENT_TARGET: { constant: '[]' },
   },
-  // Click and key-press breadcrumbs come from our own integration (src/sentry/dom-breadcrumbs.ts); Sentry's
-  // is given dom: false, so its DOM handler is never made and the DOM is never instrumented.
-  'browser/build/npm/esm/prod/integrations/breadcrumbs.js': {
-    _getDomBreadcrumbHandler: 'unreachable',
-  },
-  'browser-utils/build/esm/instrumentation/dom.js': {
-    instrumentDOM: 'unreachable',
-  },
   // Runs only for a routeProvider option, which this bundle never sets.
   'browser-utils/build/esm/routing.js': {
     setRouteProvider: 'unreachable',

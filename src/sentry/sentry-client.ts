@@ -1,6 +1,5 @@
 import {
   type BrowserOptions,
-  breadcrumbsIntegration,
   browserApiErrorsIntegration,
   defaultStackParser,
   globalHandlersIntegration,
@@ -11,7 +10,6 @@ import {
   normalizeStringifyValue,
 } from '@sentry/browser';
 import {
-  consoleIntegration,
   dedupeIntegration,
   eventFiltersIntegration,
   functionToStringIntegration,
@@ -24,7 +22,7 @@ import {
 import { getNativeImplementation } from '@sentry/browser-utils';
 import type { ConsentGate } from '../consent/consent-transport';
 import { makeDebugTransport } from './debug-transport';
-import { domBreadcrumbsIntegration } from './dom-breadcrumbs';
+import { breadcrumbsIntegration } from './breadcrumbs';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { makeJsonSafeTransport } from './json-safe-envelope';
@@ -46,10 +44,7 @@ function integrationsFor(settings: Settings, ownScriptUrl: string | undefined): 
     // ~30 other DOM interfaces for an addEventListener of their own, which only browsers older than
     // ours have (e2e/capture.spec.ts checks); looking them all up cost several ms of start-up.
     browserApiErrorsIntegration({ eventTarget: ['EventTarget'] }),
-    // fetch/XHR and navigation; clicks and key presses come from our own (dom-breadcrumbs.ts)
-    breadcrumbsIntegration({ dom: false }),
-    domBreadcrumbsIntegration(),
-    consoleIntegration(), // console breadcrumbs
+    breadcrumbsIntegration(), // clicks, typing, fetch/XHR, navigation, console (ours: breadcrumbs.ts)
     globalHandlersIntegration(), // uncaught errors and unhandled rejections
     linkedErrorsIntegration(), // error.cause chains
     dedupeIntegration(),
