@@ -4,16 +4,14 @@
 // (scripts/build/esbuild-isolate-sentry.mjs) renames the ones that must not be shared, and a name an SDK
 // upgrade adds fails here until it is renamed or listed below with its reason.
 import { readFile } from 'node:fs/promises';
+import { SDK_PRIVATE_MEMBERS } from '../../esbuild.config.mjs';
 
 /** Name → why sharing it with a page's own Sentry is harmless (or intended). */
 export const KEPT_NAMES = {
-  __sentry_xhr_v3__: "request data (method, URL) on an XHR object; both copies' XHR instrumentation write the same values",
-  __sentry_own_request__: "marks an SDK's own XHR requests; our breadcrumbs should skip a page's older Sentry's requests too",
   __sentry_fetch_url_host__: 'the host added to a failed fetch error, on that error object only',
   __sentry__: 'a marker in an event hint, internal to one capture',
   __sentry_template_string__: 'console template data on one breadcrumb, internal',
   __sentry_template_values__: 'console template data on one breadcrumb, internal',
-  _sentryId: "an id on a DOM event's target, to tell one DOM event from the next; any copy's id does",
   _sentryDebugIds: 'the debug ids that Sentry bundler plugins put on the page for every copy to read',
   __SENTRY_INSTRUMENTED__: 'written on window.onerror after wrapping it; read by nothing in either copy for that',
   __SENTRY_RELEASE__: 'a release a bundler plugin may put on the page; read, never written',
@@ -25,6 +23,15 @@ export const KEPT_NAMES = {
 const BUNDLES = ['dist/segment-sentry.js', 'dist/segment-sentry.min.js', 'dist/segment-sentry.loader.min.js'];
 // Not preceded by a word character, so our renamed names (__SEGMENT_SENTRY__, __segment_sentry_…) never match.
 const SENTRY_NAME = /(?<![\w$])__?sentry\w*/gi;
+
+/**
+ * The SDK's private members the minified bundle renames (esbuild.config.mjs), found in quotes in the readable
+ * bundle (which keeps the names): `obj["_options"]` or `"_options" in obj` would miss the renamed member.
+ * @param {string} code
+ */
+export function quotedPrivateMembers(code) {
+  return SDK_PRIVATE_MEMBERS.filter((name) => new RegExp(`["'\`]${name}["'\`]`).test(code));
+}
 
 /** @param {string} code */
 export function unlistedSentryNames(code) {
@@ -40,9 +47,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     failed = true;
     console.error(`${file}: Sentry names neither isolated nor kept on purpose: ${unlisted.join(', ')}`);
   }
+  const quoted = quotedPrivateMembers(await readFile(new URL('../../dist/segment-sentry.js', import.meta.url), 'utf8'));
+  if (quoted.length > 0) {
+    console.error(`dist/segment-sentry.js reads these renamed SDK members by a quoted name: ${quoted.join(', ')}; take them out of SDK_PRIVATE_MEMBERS (esbuild.config.mjs)`);
+    process.exit(1);
+  }
   if (failed) {
     console.error('Rename each in scripts/build/esbuild-isolate-sentry.mjs (ISOLATED_NAMES), or list it in scripts/build/check-sentry-names.mjs with why sharing it is harmless.');
     process.exit(1);
   }
-  console.log(`sentry names: every __sentry/_sentry name in ${BUNDLES.length} bundles is isolated or kept on purpose`);
+  console.log(`sentry names: every __sentry/_sentry name in ${BUNDLES.length} bundles is isolated or kept on purpose; no renamed SDK member is read by a quoted name`);
 }

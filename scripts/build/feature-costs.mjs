@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { bundleOptions, minifyAgain, sizes } from '../../esbuild.config.mjs';
+import { bundleOptions, minifyAgain, outputs, sizes } from '../../esbuild.config.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = fileURLToPath(new URL('../../bench/out/', import.meta.url));
@@ -104,6 +104,7 @@ async function gzipWithout(/** @type {Feature | undefined} */ feature, /** @type
     plugins: [without(feature), ...(bundleOptions.plugins ?? [])],
     outfile,
     minify: true,
+    mangleProps: outputs.find((output) => output.minify)?.mangleProps,
     // With its map and the map's comment, as dist/segment-sentry.min.js is, so the full build's bytes are dist's.
     sourcemap: true,
     metafile: true,
