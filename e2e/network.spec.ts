@@ -120,6 +120,8 @@ test.describe('offline', () => {
     await context.setOffline(false);
     await expect.poll(() => project.events().length, { timeout: 20_000 }).toBe(30);
     await expect.poll(() => queuedOffline(page)).toBe(0);
+    // The first 30 were kept, the newer ones dropped; sent oldest first.
+    expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(Array.from({ length: 30 }, (_, i) => `offline ${i}`));
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
     test.info().annotations.push({ type: 'offline', description: `captured ${captured}, delivered ${project.events().length} (queue bound 30)` });
     expect(project.events()).toHaveLength(30);
@@ -136,6 +138,8 @@ test.describe('offline', () => {
     await page.reload();
     await expect.poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
     await expect.poll(() => queuedOffline(page)).toBe(0);
+    // One at a time, oldest first.
+    expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(['before reload 0', 'before reload 1', 'before reload 2']);
     test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
   });
 });

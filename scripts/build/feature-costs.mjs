@@ -32,7 +32,13 @@ const FEATURES = [
   {
     feature: 'offline queue',
     what: 'events kept in IndexedDB while the ingest cannot be reached, sent later',
-    cuts: [{ file: 'src/sentry/sentry-client.ts', cut: 'makeBrowserOfflineTransport((options) => {', becomes: '((options: OfflineTransportOptions) => {' }],
+    cuts: [
+      {
+        file: 'src/sentry/sentry-client.ts',
+        cut: "import { OFFLINE_DB_NAME, makeOfflineTransport } from './offline-queue';",
+        becomes: "import { OFFLINE_DB_NAME } from './offline-queue';\nconst makeOfflineTransport = <T>(make: T, _mayStore?: unknown) => make;",
+      },
+    ],
   },
   {
     feature: 'consent',

@@ -1,11 +1,9 @@
 import {
-  type BrowserOptions,
   browserApiErrorsIntegration,
   defaultStackParser,
   globalHandlersIntegration,
   httpContextIntegration,
   linkedErrorsIntegration,
-  makeBrowserOfflineTransport,
   makeFetchTransport,
   normalizeStringifyValue,
 } from '@sentry/browser';
@@ -27,6 +25,7 @@ import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { makeJsonSafeTransport } from './json-safe-envelope';
 import { makeLazyTransport } from './lazy-transport';
+import { OFFLINE_DB_NAME, makeOfflineTransport } from './offline-queue';
 import { ownFramesIntegration } from './own-frames';
 import { PageSessionClient } from './page-session';
 import { resolveRelease } from '../settings/release';
@@ -69,37 +68,25 @@ function applyEventFields(settings: Settings): (event: Event) => Event {
   };
 }
 
-type OfflineTransportOptions = Parameters<ReturnType<typeof makeBrowserOfflineTransport>>[0];
-type ClientTransportOptions = BrowserOptions['transportOptions'];
-
-// The client's options type only knows the fetch transport's options; the offline transport reads
-// these from the same object. At most 30 envelopes wait in IndexedDB; when it is full, newer ones
-// are dropped. (@sentry/browser exports neither options type, so both come from signatures.)
-const OFFLINE_DB_NAME = 'segment-sentry-offline';
-// Sentry's fetch transport keeps at most 40 requests in flight and drops the rest; a burst within our
-// event budget (50) must all arrive, with room for the session and client reports.
-const OFFLINE_OPTIONS = {
-  dbName: OFFLINE_DB_NAME,
-  maxQueueSize: 30,
-  flushAtStartup: true,
-  bufferSize: EVENT_BUDGET.BURST * 2,
-} satisfies Partial<OfflineTransportOptions> as ClientTransportOptions;
+type TransportOptions = Parameters<typeof makeFetchTransport>[0];
 
 /**
- * Events that cannot be sent (offline, ingest unreachable) wait in IndexedDB, in a database of our
- * own so a page's own Sentry never shares it, and go out when the browser is back online or on a
- * later page load. 4xx/5xx answers are not retried. The transport is made lazily (lazy-transport.ts),
- * so the page's fetch is taken now, before anything wraps it: taken later, it would be our own
- * breadcrumbs wrapper or a script's that came after us (an APM agent), or Sentry would open a hidden
- * iframe for a clean copy (e2e/capture.spec.ts checks).
+ * Events that cannot be sent wait in IndexedDB (offline-queue.ts). The transport is made lazily
+ * (lazy-transport.ts), so the page's fetch is taken now, before anything wraps it: taken later, it would be
+ * our own breadcrumbs wrapper or a script's that came after us (an APM agent), or Sentry would open a hidden
+ * iframe for a clean copy (e2e/capture.spec.ts checks). A send already under way when consent is revoked,
+ * and failing after it, is not stored for later.
  */
-function makeSendingTransport(consentGate: ConsentGate | undefined): ReturnType<typeof makeLazyTransport<OfflineTransportOptions>> {
+function makeSendingTransport(consentGate: ConsentGate | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
   const nativeFetch = pageFetch();
   return makeLazyTransport(
-    makeBrowserOfflineTransport((options) => {
-      const transport = makeFetchTransport(options, nativeFetch);
-      return consentGate ? consentGate.enforce(transport) : transport;
-    }),
+    makeOfflineTransport(
+      (options: TransportOptions) => {
+        const transport = makeFetchTransport(options, nativeFetch);
+        return consentGate ? consentGate.enforce(transport) : transport;
+      },
+      consentGate && (() => consentGate.granted()),
+    ),
   );
 }
 
@@ -133,8 +120,9 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
     transport: makeJsonSafeTransport(consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport),
-    // A send already under way when consent is revoked, and failing after it, is not stored for later.
-    transportOptions: consentGate ? ({ ...OFFLINE_OPTIONS, shouldStore: () => consentGate.granted() } as ClientTransportOptions) : OFFLINE_OPTIONS,
+    // Sentry's fetch transport keeps at most 40 requests in flight and drops the rest; a burst within our
+    // event budget (50) must all arrive, with room for the session and client reports.
+    transportOptions: { bufferSize: EVENT_BUDGET.BURST * 2 },
   });
   client.addEventProcessor(applyEventFields(settings));
   return client;

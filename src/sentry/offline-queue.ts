@@ -1,0 +1,123 @@
+import { envelopeContainsItemType, parseEnvelope, parseRetryAfterHeader, serializeEnvelope, type Envelope, type Transport } from '@sentry/core';
+
+/** Our own database, so a page's own Sentry (whose queue is `sentry-offline`) never shares it. */
+export const OFFLINE_DB_NAME = 'segment-sentry-offline';
+const STORE = 'queue';
+/** When the queue is full, newer envelopes are dropped. */
+const MAX_QUEUED = 30;
+/** After a failed send, the next try; doubled after each failure, up to an hour. */
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 3_600_000;
+/** After a send that went through, the next queued envelope follows this soon. */
+const NEXT_MS = 100;
+
+type Settle = { onsuccess?: unknown; oncomplete?: unknown; onerror?: unknown; onabort?: unknown; result?: unknown; error?: unknown };
+
+/** An IndexedDB request or transaction as a promise. */
+function settled<T>(request: IDBRequest<T> | IDBTransaction): Promise<T> {
+  const pending = request as Settle;
+  return new Promise((resolve, reject) => {
+    pending.onsuccess = pending.oncomplete = () => resolve(pending.result as T);
+    pending.onerror = pending.onabort = () => reject(pending.error);
+  });
+}
+
+/**
+ * The envelopes waiting, serialized, in one object store under numeric keys, lowest first. The database
+ * is opened on first use. A failure (storage disabled, quota) loses that envelope, never throws.
+ */
+function indexedDbQueue() {
+  let database: Promise<IDBDatabase> | undefined;
+  const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
+    if (!database) {
+      const open = indexedDB.open(OFFLINE_DB_NAME);
+      open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+      database = settled(open);
+    }
+    return database.then((db) => use(db.transaction(STORE, 'readwrite').objectStore(STORE))).catch(() => undefined);
+  };
+  return {
+    /** At the end, or at the front (a retry that failed again keeps its place). */
+    add: (envelope: Envelope, atFront: boolean) =>
+      inStore(async (store) => {
+        const keys = (await settled(store.getAllKeys())) as number[];
+        if (keys.length >= MAX_QUEUED) return;
+        store.put(serializeEnvelope(envelope), atFront ? Math.min(0, ...keys) - 1 : Math.max(0, ...keys) + 1);
+        await settled(store.transaction);
+      }),
+    /** The first envelope, taken out. */
+    take: () =>
+      inStore(async (store) => {
+        const cursor = await settled(store.openCursor());
+        if (!cursor) return undefined;
+        const value = cursor.value as string | Uint8Array;
+        cursor.delete();
+        await settled(store.transaction);
+        return parseEnvelope(value);
+      }),
+  };
+}
+
+/**
+ * Events that cannot be sent (offline, the ingest unreachable) wait in IndexedDB and go out later: when the
+ * browser is back online, after a send that went through, on a back-off from 5 s to an hour, and on a later
+ * page load (5 s after the transport is made). An answer (any status) is never stored: a 4xx/5xx is not
+ * retried, and a rate limit only delays the next queued envelope. Client reports are not stored.
+ * `mayStore`: false while consent is not given (a send under way when consent goes must not be kept).
+ * What Sentry's offline transport does, without what this bundle never sends (replays) or sets (shouldSend).
+ */
+export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStore: () => boolean = () => true): (options: O) => Transport {
+  return (options) => {
+    const inner = make(options);
+    const queue = indexedDbQueue();
+    let retryDelay = FIRST_RETRY_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const sendNextIn = (delay: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        timer = undefined;
+        const envelope = await queue.take();
+        if (envelope) {
+          envelope[0].sent_at = new Date().toISOString();
+          send(envelope, true).catch(() => undefined);
+        }
+      }, delay);
+    };
+    const retryLater = () => {
+      if (timer) return;
+      sendNextIn(retryDelay);
+      retryDelay = Math.min(retryDelay * 2, LAST_RETRY_MS);
+    };
+
+    async function send(envelope: Envelope, isRetry = false) {
+      try {
+        const result = await inner.send(envelope);
+        const retryAfter = result.headers?.['retry-after'];
+        let delay = NEXT_MS;
+        if (retryAfter) delay = parseRetryAfterHeader(retryAfter);
+        else if (result.headers?.['x-sentry-rate-limits']) delay = 60_000;
+        else if ((result.statusCode || 0) >= 400) return result;
+        sendNextIn(delay);
+        retryDelay = FIRST_RETRY_MS;
+        return result;
+      } catch (error) {
+        if (envelopeContainsItemType(envelope, ['client_report']) || !mayStore()) throw error;
+        await queue.add(envelope, isRetry);
+        retryLater();
+        return {};
+      }
+    }
+    const flush = (timeout?: number) => {
+      if (timeout === undefined) {
+        retryDelay = FIRST_RETRY_MS;
+        sendNextIn(NEXT_MS);
+      }
+      return inner.flush(timeout);
+    };
+
+    retryLater(); // what earlier pages left
+    addEventListener('online', () => void flush());
+    return { send: (envelope) => send(envelope), flush };
+  };
+}
