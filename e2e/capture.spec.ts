@@ -99,7 +99,7 @@ test.describe('capture', () => {
     expect(byCategory('navigation')[0]?.data).toMatchObject({ to: '/next-page' });
   });
 
-  everyEngine('breadcrumbs in detail, as Sentry makes them: fetch of a Request, a 404 and a failure; an XHR seen before the page handler it had before open(); navigation resolved as the browser does, and popstate; console levels and assert, not our own lines; each event sent', async ({
+  everyEngine('breadcrumbs in detail, as Sentry makes them: fetch of a Request, a 404 and a failure; sensitive query values filtered; an XHR seen before the page handler it had before open(); navigation resolved as the browser does, and popstate; console levels and assert, not our own lines; each event sent', async ({
     openPage,
     project,
   }) => {
@@ -107,13 +107,13 @@ test.describe('capture', () => {
     const page = await openPage();
     const failedMessage = await page.evaluate(async (port) => {
       await fetch(new Request('/fixtures/template.html?request', { method: 'post', body: 'x' }));
-      await fetch('/missing');
+      await fetch('/missing?token=secret&page=2');
       const message = await fetch(`http://127.0.0.1:${port}/`, { mode: 'no-cors' }).then(() => 'reached', (error: Error) => error.message);
       console.warn('careful', { a: 1 });
       console.assert(true, 'not said');
       console.assert(false, 'said');
       window.SegmentSentry?.setConsent('not an object' as never); // one of our own [segment-sentry] lines
-      history.pushState({}, '', 'sub/page?q=1#h');
+      history.pushState({}, '', 'sub/page?q=1&session=abc#h');
       history.replaceState({}, '', '/other');
       await new Promise((resolve) => (addEventListener('popstate', resolve, { once: true }), history.back()));
       window.SegmentSentry?.captureMessage('an earlier event');
@@ -134,7 +134,7 @@ test.describe('capture', () => {
     expect(failedMessage).not.toContain('127.0.0.1');
     expect(pick('fetch')).toEqual([
       { type: 'http', data: { method: 'POST', url: `${origin}/fixtures/template.html?request`, status_code: 200 } },
-      { type: 'http', level: 'warning', data: { method: 'GET', url: '/missing', status_code: 404 } },
+      { type: 'http', level: 'warning', data: { method: 'GET', url: '/missing?token=[Filtered]&page=2', status_code: 404 } },
       { type: 'http', level: 'error', data: { method: 'GET', url: `http://127.0.0.1:${deadPort}/` } },
     ]);
     expect(pick('xhr')).toEqual([{ type: 'http', level: 'warning', data: { method: 'GET', url: '/missing?xhr', status_code: 404 } }]);
@@ -142,10 +142,10 @@ test.describe('capture', () => {
       { level: 'warning', message: 'careful [object Object]', data: { arguments: ['careful', { a: 1 }], logger: 'console' } },
       { level: 'log', message: 'Assertion failed: said', data: { arguments: ['said'], logger: 'console' } },
     ]);
-    const subPage = new URL('sub/page?q=1#h', page.url());
+    const subPage = new URL('sub/page', page.url());
     expect(pick('navigation').map((crumb) => crumb.data)).toEqual([
-      { from: pagePath, to: `${subPage.pathname}?q=1#h` },
-      { from: `${subPage.pathname}?q=1#h`, to: '/other' },
+      { from: pagePath, to: `${subPage.pathname}?q=1&session=[Filtered]#h` },
+      { from: `${subPage.pathname}?q=1&session=[Filtered]#h`, to: '/other' },
       { from: '/other', to: pagePath },
     ]);
     expect(pick('sentry.event')).toEqual([{ level: 'info', message: 'an earlier event' }]);

@@ -1,4 +1,4 @@
-import { addBreadcrumb, fill, type Breadcrumb } from '@sentry/core';
+import { addBreadcrumb, fill, filterCollectedUrl, type Breadcrumb } from '@sentry/core';
 import { attempt } from './guard';
 
 type Request = { method: string; url: string };
@@ -11,8 +11,10 @@ const levelOf = (status: number): Breadcrumb['level'] => (status >= 500 ? 'error
 
 function addRequestBreadcrumb(category: 'fetch' | 'xhr', request: Request, status: number | undefined, hint: object): void {
   if (isSentryRequest(request)) return;
+  // Sensitive query values (token=, key=, session=, …) become [Filtered], as in Sentry's.
+  const data = { method: request.method, url: filterCollectedUrl(request.url), status_code: status };
   addBreadcrumb(
-    { category, type: 'http', data: { ...request, status_code: status }, level: status === undefined ? 'error' : levelOf(status) },
+    { category, type: 'http', data, level: status === undefined ? 'error' : levelOf(status) },
     hint,
   );
 }
@@ -25,8 +27,8 @@ function describeFetch(input: unknown, init: unknown): Request {
 }
 
 /**
- * `fetch` and `xhr` breadcrumbs, as Sentry's breadcrumbs integration makes them: method, URL, status (a
- * failed fetch: no status, level error), added when the answer arrives, before the page's own callbacks
+ * `fetch` and `xhr` breadcrumbs, as Sentry's breadcrumbs integration makes them: method, URL (sensitive query
+ * values filtered), status (a failed fetch: no status, level error), added when the answer arrives, before the page's own callbacks
  * see it. Unlike Sentry's, the page's own errors are never changed: Sentry appends the host to a failed
  * fetch's message ("Failed to fetch (example.com)") and gives a stackless one a stack; a page that reads
  * its errors would see that. Our transport sends with the fetch taken before this wraps it

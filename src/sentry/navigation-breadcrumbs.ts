@@ -1,10 +1,13 @@
-import { addBreadcrumb, fill } from '@sentry/core';
+import { addBreadcrumb, fill, filterCollectedUrl } from '@sentry/core';
 import { attempt } from './guard';
 
-/** Same origin as the page: the path, query and fragment alone (as Sentry's navigation breadcrumbs). */
-function relative(href: string): string {
+/**
+ * Same origin as the page: the path, query and fragment alone; sensitive query values (token=, key=, …)
+ * filtered (both as Sentry's navigation breadcrumbs).
+ */
+function relative(href: string): string | undefined {
   const url = new URL(href, location.href);
-  return url.origin === location.origin ? url.pathname + url.search + url.hash : href;
+  return filterCollectedUrl(url.origin === location.origin ? url.pathname + url.search + url.hash : href);
 }
 
 /**
