@@ -182,16 +182,29 @@ test.describe('capture', () => {
     ]);
   });
 
-  everyEngine('the same error thrown twice in a row (same message, same stack) is sent once', async ({ openPage, project }) => {
-    const page = await openPage();
-    await page.evaluate(() => {
-      // Two distinct Error objects from the same line: only Sentry's dedupe can tell they are one.
-      const fail = () => new Error('twice boom');
-      for (let i = 0; i < 2; i++) window.SegmentSentry?.captureException(fail());
+  everyEngine('dedupe: the same error twice in a row is sent once, as is a message; the same message from another line, or a repeat after another error, is sent', async ({ openPage, project }) => {
+    // In the page's own script: code a test evaluates has no URL in WebKit, so its lines could not be told apart.
+    const page = await openPage({
+      body: `<script>
+        function captureRepeats() {
+          var sentry = window.SegmentSentry;
+          // Distinct Error objects from the same line: only dedupe can tell they are one.
+          var fail = function () { return new Error('twice boom'); };
+          for (var i = 0; i < 2; i++) sentry.captureException(fail()); // the second is dropped
+          sentry.captureException(new Error('twice boom')); // another line: sent
+          for (var j = 0; j < 2; j++) {
+            // Each repeat comes after another error: all four sent.
+            sentry.captureException(fail());
+            sentry.captureException(new Error('between boom'));
+          }
+          for (var k = 0; k < 2; k++) sentry.captureMessage('said twice'); // the second is dropped
+        }
+      </script>`,
     });
-    await project.waitForError('twice boom');
+    await page.evaluate(() => (window as unknown as { captureRepeats(): void }).captureRepeats());
     await project.settle(page);
-    expect(project.events().filter((event) => describeEvent(event).includes('twice boom'))).toHaveLength(1);
+    const count = (text: string) => project.events().filter((event) => describeEvent(event).includes(text)).length;
+    expect([count('twice boom'), count('between boom'), count('said twice')]).toEqual([4, 2, 1]);
   });
 
   everyEngine('a release-health session starts with the page and records the unhandled error', async ({ openPage, project }) => {

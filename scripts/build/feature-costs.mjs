@@ -47,7 +47,7 @@ const FEATURES = [
   },
   {
     feature: 'dedupe and linked errors',
-    what: 'Sentry\'s dedupe and linkedErrors (error.cause chains) integrations',
+    what: 'dedupe (ours, src/sentry/dedupe.ts) and Sentry\'s linkedErrors (error.cause chains)',
     cuts: [
       { file: 'src/sentry/sentry-client.ts', cut: '    linkedErrorsIntegration(), // error.cause chains\n', becomes: '' },
       { file: 'src/sentry/sentry-client.ts', cut: '    dedupeIntegration(),\n', becomes: '' },

@@ -8,7 +8,6 @@ import {
   normalizeStringifyValue,
 } from '@sentry/browser';
 import {
-  dedupeIntegration,
   eventFiltersIntegration,
   functionToStringIntegration,
   initAndBind,
@@ -20,6 +19,7 @@ import {
 import { getNativeImplementation } from '@sentry/browser-utils';
 import type { ConsentGate } from '../consent/consent-transport';
 import { makeDebugTransport } from './debug-transport';
+import { dedupeIntegration } from './dedupe';
 import { breadcrumbsIntegration } from './breadcrumbs';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
