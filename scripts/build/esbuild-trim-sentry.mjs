@@ -8,8 +8,9 @@ import { parse } from 'acorn';
 
 /**
  * File (under node_modules/@sentry/) → function → what its body becomes.
- * - 'unreachable': only ever called with a span or a transaction event, which this bundle never has;
- *   the body throws. The client's capture path swallows that throw without a word (its logging is
+ * - 'unreachable': only ever called with a span or a transaction event, which this bundle never has, or
+ *   never called at all (a class's unused methods, which tree shaking cannot drop); the body throws (in
+ *   production with one message for all, which compresses to almost nothing). The client's capture path swallows that throw without a word (its logging is
  *   compiled out), so a future SDK that reaches one would drop events silently: the build the e2e tests
  *   run (SEGMENT_SENTRY_BUILD=test) also writes `[segment-sentry] unreachable SDK code reached: <name>`
  *   with console.error first, and every test that sees that line fails (e2e/support/fixtures.ts). Against the
@@ -84,6 +85,30 @@ export const TRIMMED_FUNCTIONS = {
   'browser/build/npm/esm/prod/integrations/browserapierrors.js': {
     DEFAULT_EVENT_TARGET: { constant: '[]' },
   },
+  // Scope methods nothing in this bundle calls (the page's code never reaches our scopes: they are isolated,
+  // esbuild-isolate-sentry.mjs). A class's methods stay whether or not they are used; their bodies need not.
+  // `update` is only ever called with the client's initialScope and an event's captureContext, neither of
+  // which this bundle ever sets, and returns the scope unchanged for both.
+  'core/build/esm/scope.js': {
+    update: { returns: 'this' },
+    setTags: 'unreachable',
+    setTag: 'unreachable',
+    setAttributes: 'unreachable',
+    setAttribute: 'unreachable',
+    removeAttribute: 'unreachable',
+    setExtras: 'unreachable',
+    setExtra: 'unreachable',
+    setFingerprint: 'unreachable',
+    setLevel: 'unreachable',
+    setTransactionName: 'unreachable',
+    setConversationId: 'unreachable',
+    setContext: 'unreachable',
+    addAttachment: 'unreachable',
+    clearAttachments: 'unreachable',
+    getLastBreadcrumb: 'unreachable',
+    setPropagationContext: 'unreachable',
+    lastEventId: 'unreachable',
+  },
   // Runs only for a routeProvider option, which this bundle never sets.
   'browser-utils/build/esm/routing.js': {
     setRouteProvider: 'unreachable',
@@ -120,8 +145,9 @@ function* functionsIn(node) {
 async function stubFor(kind, name, path, announce) {
   if (kind === 'inert') return '{}';
   if (kind === 'unreachable') {
-    const said = announce ? `console.error("[segment-sentry] unreachable SDK code reached: ${name}");` : '';
-    return `{${said}throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+    // The test build names it; in production one message for all compresses to almost nothing.
+    if (announce) return `{console.error("[segment-sentry] unreachable SDK code reached: ${name}");throw Error("[segment-sentry] ${name} is not in this bundle")}`;
+    return '{throw Error("[segment-sentry] unreachable SDK code")}';
   }
   if ('returns' in kind) return `{return ${kind.returns}}`;
   if ('constant' in kind) return kind.constant;
