@@ -71,6 +71,13 @@ export const TRIMMED_FUNCTIONS = {
   // error event comes back as it went in (the SDK's own path for an error event without beforeSend).
   'core/build/esm/client.js': {
     processBeforeSend: { returns: 'event' },
+    // Client methods nothing in this bundle calls (as the Scope's below).
+    addIntegration: 'unreachable',
+    getIntegrationByName: 'unreachable',
+    getSdkMetadata: 'unreachable',
+    getTransport: 'unreachable',
+    close: 'unreachable',
+    dispose: 'unreachable',
   },
   // Transactions only: ignoreTransactions.
   'core/build/esm/integrations/eventFilters.js': {

@@ -10,7 +10,7 @@ import {
 import {
   eventFiltersIntegration,
   functionToStringIntegration,
-  initAndBind,
+  setCurrentClient,
   setNormalizeStringifier,
   type Client,
   type Event,
@@ -107,7 +107,7 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
   const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate);
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
-  const client = initAndBind(PageSessionClient, {
+  const client = new PageSessionClient({
     dsn: settings.dsn,
     // Resolved against the page's own URL, not document.baseURI: a <base href> pointing at a CDN must
     // not move a tunnel path off the site's origin.
@@ -124,6 +124,10 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     // event budget (50) must all arrive, with room for the session and client reports.
     transportOptions: { bufferSize: EVENT_BUDGET.BURST * 2 },
   });
+  // What Sentry's initAndBind does, without its warnings about a debug option (never set: debug mode is ours)
+  // and a second init (start-up happens once, global-api.ts).
+  setCurrentClient(client);
+  client.init();
   client.addEventProcessor(applyEventFields(settings));
   return client;
 }
