@@ -92,6 +92,15 @@ export const TRIMMED_FUNCTIONS = {
   'browser/build/npm/esm/prod/integrations/browserapierrors.js': {
     DEFAULT_EVENT_TARGET: { constant: '[]' },
   },
+  // The scope stack's ways in that nothing here takes: tracing suppression (no spans), isolation scopes
+  // (the browser has one); and SyncPromise's finally, which no caller uses.
+  'core/build/esm/asyncContext/stackStrategy.js': {
+    suppressTracingInStack: 'unreachable',
+    withIsolationScope: 'unreachable',
+  },
+  'core/build/esm/utils/syncpromise.js': {
+    finally: 'unreachable',
+  },
   // Scope methods nothing in this bundle calls (the page's code never reaches our scopes: they are isolated,
   // esbuild-isolate-sentry.mjs). A class's methods stay whether or not they are used; their bodies need not.
   // `update` is only ever called with the client's initialScope and an event's captureContext, neither of
