@@ -101,6 +101,10 @@ export const TRIMMED_FUNCTIONS = {
   'core/build/esm/utils/syncpromise.js': {
     finally: 'unreachable',
   },
+  // Only for a sampleRate option, which this bundle never sets (every error is sent, as the product page says).
+  'core/build/esm/utils/parseSampleRate.js': {
+    parseSampleRate: 'unreachable',
+  },
   // Scope methods nothing in this bundle calls (the page's code never reaches our scopes: they are isolated,
   // esbuild-isolate-sentry.mjs). A class's methods stay whether or not they are used; their bodies need not.
   // `update` is only ever called with the client's initialScope and an event's captureContext, neither of

@@ -20,7 +20,7 @@ declare const __SEGMENT_SENTRY_VERSION__: string;
 
 type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
 
-const attempt = makeAttempt((message) => writeMessage('error', message));
+const attempt = makeAttempt((what, error) => writeMessage('error', what, ' failed: ', error));
 
 /**
  * Where the loader came from. A module script, a tag manager's injection or eval leave no
@@ -102,12 +102,8 @@ attempt('start-up', () => {
             : method == 'init'
               ? (handoff.init = args)
               : failed || keep(handoff.calls, [method, args, handoff.consentCall]));
-  const api: SegmentSentryApi & { _loader: LoaderHandoff } = {
+  const api = {
     version: __SEGMENT_SENTRY_VERSION__,
-    init: queue('init'),
-    captureException: queue('captureException'),
-    captureMessage: queue('captureMessage'),
-    setConsent: queue('setConsent'),
     // Settles with the full bundle's flush, false by the timeout, and false once the full bundle cannot come.
     flush: (timeoutMs?: number) =>
       handoff.api ? handoff.api.flush(timeoutMs) : new Promise<boolean>((settle) => {
@@ -116,7 +112,8 @@ attempt('start-up', () => {
       }),
     forceLoad: load,
     _loader: handoff,
-  };
+  } as SegmentSentryApi & { _loader: LoaderHandoff };
+  for (const method of ['init', 'captureException', 'captureMessage', 'setConsent'] as const) api[method] = queue(method);
   win.SegmentSentry = api;
 
   // analytics.js calls made before the full bundle runs: our Sentry plugin keeps them for the full
@@ -128,8 +125,8 @@ attempt('start-up', () => {
   const whenIdle = () =>
     attempt('load', () => {
       connect();
-      if (win.requestIdleCallback) win.requestIdleCallback(load, { timeout: 3000 });
-      else setTimeout(load, 1);
+      // (setTimeout, where there is no requestIdleCallback, reads the options as a delay of 0)
+      (win.requestIdleCallback || setTimeout)(load, { timeout: 3000 } as never);
     });
   if (doc.readyState == 'complete') whenIdle();
   else win.addEventListener('load', whenIdle);

@@ -20,11 +20,16 @@ test("the Sentry plugin is a destination named Sentry that delivers each call an
   const plugin = sentryPlugin('1.2.3', (type, event) => delivered.push([type, event]));
   expect(plugin).toMatchObject({ name: 'Sentry', type: 'enrichment', version: '1.2.3' });
   expect(plugin.isLoaded()).toBe(true);
-  const ctx = { event: { event: 'Clicked' } };
+  // Each event as analytics.js makes it, with its type.
+  const ctx = { event: { type: 'track' as const, event: 'Clicked' } };
   expect(plugin.track(ctx)).toBe(ctx);
-  plugin.identify({ event: { userId: 'u' } });
-  plugin.page({ event: { name: 'Home' } });
-  expect(delivered).toEqual([['track', { event: 'Clicked' }], ['identify', { userId: 'u' }], ['page', { name: 'Home' }]]);
+  plugin.identify({ event: { type: 'identify', userId: 'u' } });
+  plugin.page({ event: { type: 'page', name: 'Home' } });
+  expect(delivered).toEqual([
+    ['track', { type: 'track', event: 'Clicked' }],
+    ['identify', { type: 'identify', userId: 'u' }],
+    ['page', { type: 'page', name: 'Home' }],
+  ]);
 });
 
 test('the error listener keeps errors and rejections with their handler, and stops', () => {

@@ -118,7 +118,8 @@ export function analyticsGlobalKey(doc: Document, key?: string): string {
  * (segment/integration-switches.ts). `deliver` must not throw: analytics.js never sees our errors.
  */
 export function sentryPlugin(version: string, deliver: (type: AnalyticsCall, event: SegmentEvent) => void) {
-  const method = (type: AnalyticsCall) => (ctx: { event: SegmentEvent }) => (deliver(type, ctx.event), ctx);
+  // One method for the three: analytics.js gives each event its type ("identify", "track", "page").
+  const method = (ctx: { event: SegmentEvent & { type: AnalyticsCall } }) => (deliver(ctx.event.type, ctx.event), ctx);
   return {
     name: 'Sentry',
     // (Enrichment plugins see each call in order as it is dispatched; `after` plugins only once the destinations,
@@ -126,10 +127,10 @@ export function sentryPlugin(version: string, deliver: (type: AnalyticsCall, eve
     type: 'enrichment' as const,
     version,
     isLoaded: () => true,
-    load: () => Promise.resolve(),
-    identify: method('identify'),
-    track: method('track'),
-    page: method('page'),
+    load: async () => undefined,
+    identify: method,
+    track: method,
+    page: method,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, makeAttempt } from '../shared/contain';
 import { log } from './log';
 
-const report = (message: string) => log.error(message);
+const report = (what: string, error: unknown) => log.error(`${what} failed: ${describe(error)}`);
 const attemptNow = makeAttempt(report);
 
 /**
@@ -12,5 +12,5 @@ export const attempt: typeof attemptNow = (what, run) =>
   attemptNow(what, () => {
     const result = run();
     if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') return result;
-    return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => report(`${what} failed: ${describe(error)}`)) as typeof result;
+    return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => report(what, error)) as typeof result;
   });

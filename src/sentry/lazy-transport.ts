@@ -1,6 +1,6 @@
 import type { BaseTransportOptions, Transport, TransportMakeRequestResponse } from '@sentry/core';
-import { whenIdleOrHidden } from '@sentry/browser-utils';
 import { attempt } from './guard';
+import { whenIdleOrHidden } from './when-idle';
 
 /**
  * A transport that is made on its first use, or when the page is first idle, whichever comes

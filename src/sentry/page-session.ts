@@ -1,6 +1,6 @@
 import { BrowserClient, captureSession, getIsolationScope, startSession } from '@sentry/browser';
-import { whenIdleOrHidden } from '@sentry/browser-utils';
 import { attempt } from './guard';
+import { whenIdleOrHidden } from './when-idle';
 
 /**
  * Release health as Sentry's browserSessionIntegration gives it (one session per page load, sent when

@@ -4,9 +4,10 @@ export const PREFIX = '[segment-sentry]';
 
 export type Level = 'info' | 'warn' | 'error';
 
-export function writeMessage(level: Level, message: string): void {
+/** The parts are joined here, inside the guard: a value whose toString throws costs the line, nothing more. */
+export function writeMessage(level: Level, ...parts: unknown[]): void {
   try {
-    console[level](`${PREFIX} ${message}`);
+    console[level](`${PREFIX} ${parts.join('')}`);
   } catch {
     // A page that broke its own console gets no message, and no error from us either.
   }

@@ -15,12 +15,12 @@ export type Attempt = <T>(what: string, run: () => T) => T | undefined;
  * bug of ours (or a hostile page) is one console message, never an uncaught error on someone else's
  * page. (The full bundle's guard.ts contains returned promises too.)
  */
-export function makeAttempt(report: (message: string) => void): Attempt {
+export function makeAttempt(report: (what: string, error: unknown) => void): Attempt {
   return (what, run) => {
     try {
       return run();
     } catch (error) {
-      report(`${what} failed: ${describe(error)}`);
+      report(what, error);
       return undefined;
     }
   };
