@@ -244,11 +244,16 @@ async function main() {
   // A cross-check that drifts in the machine's speed cancel out of: each round's loads are adjacent.
   const pairedInitRatio = (/** @type {string} */ name) => round(median(startUpRounds.map((r) => (r[name] ?? Number.NaN) / (r.naive ?? Number.NaN))), 3);
   console.log(`initMs, median of the per-round ratios: ours / naive ${pairedInitRatio('ours')}, loader / naive ${pairedInitRatio('loader')}`);
+  // The size issue's targets (#25) where it set them, the earlier ones otherwise. Its "0.75 of naive" for the
+  // bytes was 28,000 B against the naive bundle of its day, before the naive bundle got the second minifier
+  // pass too; both are printed.
   const targets = {
-    'ours: gzip <= 0.9 of naive': ratio(ours, 'gzip') <= 0.9,
-    'ours: init <= 0.85 of naive': ratio(ours, 'initMs') <= 0.85,
+    'ours: gzip <= 28,000 B': (ours.gzip ?? Number.NaN) <= 28_000,
+    'ours: gzip <= 0.75 of naive': ratio(ours, 'gzip') <= 0.75,
+    'ours: init <= 0.75 of naive': ratio(ours, 'initMs') <= 0.75,
     'ours: throw-to-request no worse': ratio(ours, 'throwToRequestMs') <= 1,
-    'ours: burst cost no worse': ratio(ours, 'burstMsPerError') <= 1,
+    'ours: burst <= 0.5 of naive': ratio(ours, 'burstMsPerError') <= 0.5,
+    'loader: gzip <= 1,350 B': (loader.gzip ?? Number.NaN) <= 1_350,
     'loader: critical-path gzip <= 0.05 of naive': ratio(loader, 'gzip') <= 0.05,
     'loader: main thread before load <= 0.2 of naive': ratio(loader, 'initMs') <= 0.2,
   };

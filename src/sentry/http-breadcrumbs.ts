@@ -39,7 +39,8 @@ export function recordRequests(): void {
     function (this: unknown, ...args: Parameters<typeof fetch>) {
       const request = attempt('a fetch breadcrumb', () => describeFetch(args[0], args[1]));
       const sent = original.apply(window, args);
-      if (!request) return sent;
+      // (a polyfill or another wrapper that returns no promise is left as it is)
+      if (!request || typeof sent?.then !== 'function') return sent;
       return sent.then(
         (response) => (attempt('a fetch breadcrumb', () => addRequestBreadcrumb('fetch', request, response.status, { input: args, response })), response),
         (error: unknown) => {

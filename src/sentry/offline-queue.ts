@@ -29,11 +29,12 @@ function settled<T>(request: IDBRequest<T> | IDBTransaction): Promise<T> {
 function indexedDbQueue() {
   let database: Promise<IDBDatabase> | undefined;
   const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
-    if (!database) {
+    // Inside the promise: where storage is disabled, indexedDB is null (Firefox) or open() throws.
+    database ??= new Promise((resolve, reject) => {
       const open = indexedDB.open(OFFLINE_DB_NAME);
       open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-      database = settled(open);
-    }
+      settled(open).then(resolve, reject);
+    });
     return database.then((db) => use(db.transaction(STORE, 'readwrite').objectStore(STORE))).catch(() => undefined);
   };
   return {
