@@ -18,9 +18,9 @@ import {
 } from '@sentry/core';
 import { getNativeImplementation } from '@sentry/browser-utils';
 import type { ConsentGate } from '../consent/consent-transport';
+import { breadcrumbsIntegration } from './breadcrumbs';
 import { makeDebugTransport } from './debug-transport';
 import { dedupeIntegration } from './dedupe';
-import { breadcrumbsIntegration } from './breadcrumbs';
 import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { makeJsonSafeTransport } from './json-safe-envelope';
