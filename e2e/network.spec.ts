@@ -49,6 +49,17 @@ test.describe('the ingest misbehaving', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  everyEngine('answering 503 (busy, come back later): the event is kept and sent again, not dropped', async ({ openPage, page, ingest, project, pageErrors }) => {
+    // Only the first request gets the 503, with the Retry-After our tunnel sends when it is busy.
+    let answered = 0;
+    ingest.respondWith(project.id, () => (answered++ === 0 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 }));
+    await openPage(); // no release set, so the first request is the event's
+    await capture(page, 'answered with 503');
+    await project.waitForError('answered with 503', 20_000);
+    expect(answered).toBeGreaterThanOrEqual(2);
+    expect(pageErrors).toEqual([]);
+  });
+
   test('answering after 2.5 s: the page stays responsive meanwhile and the event arrives', async ({ openPage, page, ingest, project, pageErrors }) => {
     const requests = watchIngestRequests(page, ingest.origin);
     ingest.respondWith(project.id, () => ({ status: 200, delayMs: 2_500 }));

@@ -62,8 +62,9 @@ function indexedDbQueue() {
 /**
  * Events that cannot be sent (offline, the ingest unreachable) wait in IndexedDB and go out later: when the
  * browser is back online, after a send that went through, on a back-off from 5 s to an hour, and on a later
- * page load (5 s after the transport is made). An answer (any status) is never stored: a 4xx/5xx is not
- * retried, and a rate limit only delays the next queued envelope. Client reports are not stored.
+ * page load (5 s after the transport is made). An answer is never stored but a 503 ("busy, come back later"):
+ * another 4xx/5xx is not retried, and a rate limit only delays the next queued envelope. Client reports are
+ * not stored.
  * `mayStore`: false while consent is not given (a send under way when consent goes must not be kept).
  * What Sentry's offline transport does, without what this bundle never sends (replays) or sets (shouldSend).
  */
@@ -94,6 +95,9 @@ export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStor
     async function send(envelope: Envelope, isRetry = false) {
       try {
         const result = await inner.send(envelope);
+        // A 503 says "busy, come back later" (our tunnel at its maxInFlight, or an ingest under load): kept, as a
+        // failed send is. Sentry's transport drops it.
+        if (result.statusCode === 503) throw result;
         const retryAfter = result.headers?.['retry-after'];
         let delay = NEXT_MS;
         if (retryAfter) delay = parseRetryAfterHeader(retryAfter);
