@@ -106,6 +106,24 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     });
   }
 
+  everyEngine('denied on the next page: the offline queue an earlier page left is emptied, though nothing there takes from it', async ({
+    openPage,
+    page,
+    ingest,
+    project,
+  }) => {
+    await openPage({
+      settings: CONSENT,
+      beforeBundle: `<script>${segmentSnippet()}</script>`,
+      head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
+    });
+    await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-1');
+    // The next page starts with a "no": its transport is never made, so no retry drains the queue; only the
+    // consent gate's emptying can.
+    await openPage({ settings: CONSENT, head: `<script>window.SegmentSentry.setConsent({ Analytics: false });</script>` });
+    await expect.poll(() => queuedOffline(page)).toBe(0);
+  });
+
   everyEngine('revoked after a grant: nothing is sent from that call on, the offline queue is emptied and the user cleared', async ({
     openPage,
     page,

@@ -35,8 +35,8 @@ const FEATURES = [
     cuts: [
       {
         file: 'src/sentry/sentry-client.ts',
-        cut: "import { OFFLINE_DB_NAME, makeOfflineTransport } from './offline-queue';",
-        becomes: "import { OFFLINE_DB_NAME } from './offline-queue';\nconst makeOfflineTransport = <T>(make: T, _mayStore?: unknown) => make;",
+        cut: "import { makeOfflineTransport } from './offline-queue';",
+        becomes: 'const makeOfflineTransport = <T>(make: T, _mayStore?: unknown) => make;',
       },
     ],
   },

@@ -3,15 +3,16 @@ import { consentState, type CategoryPreferences, type ConsentState } from './con
 // The same cap as what the loader and early-errors keep: enough to explain what happened before the
 // visitor answered, bounded so a page that never asks cannot grow it.
 import { MAX_KEPT } from '../loader/protocol';
+import { emptyOfflineQueue } from '../sentry/offline-queue';
 
 export interface ConsentGate {
   /** The visitor's latest preferences; the state follows from them (consent.ts). */
   update(preferences: CategoryPreferences): void;
   /**
-   * Wraps a transport factory: its transport is made only once consent is granted. `offlineDbName` names
-   * the IndexedDB database of its offline queue, emptied when consent is denied.
+   * Wraps a transport factory: its transport is made only once consent is granted. When consent is denied,
+   * the offline queue (offline-queue.ts) is emptied.
    */
-  wrap<O>(make: (options: O) => Transport, offlineDbName?: string): (options: O) => Transport;
+  wrap<O>(make: (options: O) => Transport): (options: O) => Transport;
   /**
    * For the transport under the offline queue: its retries call it directly, so a retry already under way
    * when consent is revoked must not go out either. Not granted: dropped (answered as sent, so nothing is queued).
@@ -19,27 +20,6 @@ export interface ConsentGate {
   enforce(transport: Transport): Transport;
   /** Whether sending (and storing offline) is allowed now: for a send already under way when consent goes. */
   granted(): boolean;
-}
-
-/** Empties the offline queue if the database exists; never creates it (nothing may be written without consent). */
-function emptyOfflineQueue(dbName: string): void {
-  // Where the engine lists its databases, a missing one is not opened at all: WebKit keeps an empty
-  // database behind even when its creation is aborted. (Older Firefox has no list; aborting works there.)
-  const listed = indexedDB.databases?.();
-  if (!listed) return clearOfflineQueue(dbName);
-  listed.then((databases) => databases.some((database) => database.name === dbName) && clearOfflineQueue(dbName), () => undefined);
-}
-
-function clearOfflineQueue(dbName: string): void {
-  const open = indexedDB.open(dbName);
-  // The database did not exist after all: abort its creation.
-  open.onupgradeneeded = () => open.transaction?.abort();
-  open.onsuccess = () => {
-    const db = open.result;
-    if (db.objectStoreNames.contains('queue')) db.transaction('queue', 'readwrite').objectStore('queue').clear();
-    db.close();
-  };
-  open.onerror = (event) => event.preventDefault();
 }
 
 /**
@@ -65,7 +45,6 @@ export function createConsentGate(
   let latestSession: Envelope | undefined;
   let made: Transport | undefined;
   let make: (() => Transport) | undefined;
-  let offlineDb: string | undefined;
   const transport = () => (made ??= (make as () => Transport)());
 
   const dropKept = () => {
@@ -77,7 +56,7 @@ export function createConsentGate(
     forgetVisitor();
     // Last: where storage is disabled, indexedDB is null (Firefox) or throws, and nothing was stored anyway.
     try {
-      if (offlineDb) emptyOfflineQueue(offlineDb);
+      emptyOfflineQueue();
     } catch {
       // Nothing can have been written where IndexedDB cannot be opened.
     }
@@ -104,9 +83,8 @@ export function createConsentGate(
       send: (envelope) => (state === 'granted' ? inner.send(envelope) : Promise.resolve({})),
       flush: (timeout) => inner.flush(timeout),
     }),
-    wrap: (factory, offlineDbName) => (options) => {
+    wrap: (factory) => (options) => {
       make = () => factory(options);
-      offlineDb = offlineDbName;
       if (state === 'denied') deny();
       return {
         send(envelope): PromiseLike<TransportMakeRequestResponse> {

@@ -1,7 +1,7 @@
 import { envelopeContainsItemType, parseEnvelope, parseRetryAfterHeader, serializeEnvelope, type Envelope, type Transport } from '@sentry/core';
 
 /** Our own database, so a page's own Sentry (whose queue is `sentry-offline`) never shares it. */
-export const OFFLINE_DB_NAME = 'segment-sentry-offline';
+const OFFLINE_DB_NAME = 'segment-sentry-offline';
 const STORE = 'queue';
 /** When the queue is full, newer envelopes are dropped. */
 const MAX_QUEUED = 30;
@@ -57,6 +57,29 @@ function indexedDbQueue() {
         return parseEnvelope(value);
       }),
   };
+}
+
+/**
+ * Empties the queue if its database exists, and never creates it: a visitor who said no to consent gets
+ * nothing written (consent-transport.ts). Where the engine lists its databases, a missing one is not opened
+ * at all (WebKit keeps an empty database behind even when its creation is aborted); older Firefox has no
+ * list, and aborting the creation works there. Throws where storage is disabled (indexedDB null).
+ */
+export function emptyOfflineQueue(): void {
+  const clear = () => {
+    const open = indexedDB.open(OFFLINE_DB_NAME);
+    // The database did not exist after all: abort its creation.
+    open.onupgradeneeded = () => open.transaction?.abort();
+    open.onsuccess = () => {
+      const db = open.result;
+      if (db.objectStoreNames.contains(STORE)) db.transaction(STORE, 'readwrite').objectStore(STORE).clear();
+      db.close();
+    };
+    open.onerror = (event) => event.preventDefault();
+  };
+  const listed = indexedDB.databases?.();
+  if (!listed) return clear();
+  listed.then((databases) => databases.some((database) => database.name === OFFLINE_DB_NAME) && clear(), () => undefined);
 }
 
 /**

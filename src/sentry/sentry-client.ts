@@ -25,7 +25,7 @@ import { EVENT_BUDGET, eventBudgetIntegration } from './event-budget';
 import { inAppFramesIntegration } from './in-app-frames';
 import { makeJsonSafeTransport } from './json-safe-envelope';
 import { makeLazyTransport } from './lazy-transport';
-import { OFFLINE_DB_NAME, makeOfflineTransport } from './offline-queue';
+import { makeOfflineTransport } from './offline-queue';
 import { ownFramesIntegration } from './own-frames';
 import { PageSessionClient } from './page-session';
 import { resolveRelease } from '../settings/release';
@@ -119,7 +119,7 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
     allowUrls: settings.whitelistUrls,
     integrations: integrationsFor(settings, ownScriptUrl),
     stackParser: defaultStackParser,
-    transport: makeJsonSafeTransport(consentGate ? consentGate.wrap(transport, OFFLINE_DB_NAME) : transport),
+    transport: makeJsonSafeTransport(consentGate ? consentGate.wrap(transport) : transport),
     // Sentry's fetch transport keeps at most 40 requests in flight and drops the rest; a burst within our
     // event budget (50) must all arrive, with room for the session and client reports.
     transportOptions: { bufferSize: EVENT_BUDGET.BURST * 2 },

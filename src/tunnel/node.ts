@@ -3,12 +3,14 @@
 // that edge runtimes, which have no node:stream, never load it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TunnelHandler } from './handler.js';
+import { DRAIN_BYTES } from './read-body.js';
 
 // How long, and how much, a client whose body was refused unread (413, 408, 403) may keep sending after
 // its answer went out: reading on (and dropping) lets it read the answer instead of a reset. Past the
-// bytes, the connection is left unread until the time is up, then closed.
+// bytes (as much as the handler drains past its limit), the connection is left unread until the time is
+// up, then closed.
 const LINGER_MS = 2_000;
-const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_BYTES = DRAIN_BYTES;
 
 /**
  * The request body as a web stream that reads only when asked (so a refused body stays unread) and

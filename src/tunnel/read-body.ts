@@ -4,7 +4,7 @@
 // the refusal: a server that answers while the client is still sending may close the connection under it
 // (workerd does), and the client would meet a reset instead of its 413.
 
-const DRAIN_BYTES = 4 * 1024 * 1024;
+export const DRAIN_BYTES = 4 * 1024 * 1024;
 
 export type BodyRead = { body: Uint8Array<ArrayBuffer> } | { refused: 'too large' | 'too slow' | 'unreadable' };
 
