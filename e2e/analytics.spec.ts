@@ -1,5 +1,5 @@
 import { everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
-import { identify, segmentSnippet } from './support/segment';
+import { identify, segmentSnippet, WRITE_KEY } from './support/segment';
 
 async function captureAfter(page: BrowserPage, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
   await page.evaluate((message) => window.SegmentSentry?.captureException(new Error(message)), text);
@@ -98,6 +98,20 @@ test.describe('identify becomes the Sentry user', () => {
     await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('renamed', {}, {}, resolve)));
     expect((await captureAfter(page, project, 'renamed global')).user).toMatchObject({ id: 'renamed' });
   });
+
+  // Sentry runs from the settings element before analytics.js exists under any name we could know.
+  const lateArrivals: Array<[string, string, string]> = [
+    ['a renamed global whose load() runs after the page\'s load event (as consent wrappers call it)', segmentSnippet({ globalAnalyticsKey: 'segmentAnalytics', load: false }), 'segmentAnalytics.load("' + WRITE_KEY + '")'],
+    ['the snippet added by a tag manager after the page\'s load event', '', `const snippet = document.createElement('script'); snippet.text = ${JSON.stringify(segmentSnippet({ globalAnalyticsKey: 'segmentAnalytics' }))}; document.head.appendChild(snippet)`],
+  ];
+  for (const [what, snippet, later] of lateArrivals) {
+    everyEngine(`${what}: its calls reach Sentry`, async ({ openPage, page, project }) => {
+      await openPage({ beforeBundle: snippet && `<script>${snippet}</script>` });
+      await page.evaluate((code) => new Function(code)(), later);
+      await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('arrived-late', {}, {}, resolve)));
+      expect((await captureAfter(page, project, `late: ${what}`)).user).toMatchObject({ id: 'arrived-late' });
+    });
+  }
 
   everyEngine('the globalAnalyticsKey setting names the global', async ({ openPage, page, project }) => {
     await openPage({

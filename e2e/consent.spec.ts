@@ -211,6 +211,66 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     expect(arrived(project, 'after the revocation')).toEqual([]);
   });
 
+  // What was kept before start-up carries the consent in force when it happened, and the gate decides from that
+  // alone: not from the order in which the kept errors and captures are replayed (errors went first).
+  const keptUnderChangingConsent = `<script>
+      window.SegmentSentry.setConsent({ Analytics: true });
+      window.SegmentSentry.captureMessage('captured while granted');
+      setTimeout(() => {
+        window.SegmentSentry.setConsent({ Analytics: false });
+        setTimeout(() => { throw new Error('uncaught after the no'); });
+        window.SegmentSentry.captureMessage('captured after the no');
+        setTimeout(() => { window.allKept = true; });
+      });
+    </script>`;
+  for (const [what, bundle] of [['the loader', LOADER], ['the full bundle, started by a later init', undefined]] as const) {
+    everyEngine(`${what}: a grant, a capture, a "no", then an error and a capture, all before start-up: only the capture made while granted is sent`, async ({
+      openPage,
+      page,
+      project,
+      expectPageErrors,
+    }) => {
+      expectPageErrors(/uncaught after the no/);
+      await openPage({
+        ...(bundle ? { bundle, settings: CONSENT } : { settings: null }),
+        head: keptUnderChangingConsent,
+      });
+      // All of it happened before Sentry started: the loader's full bundle waits for idle time after the load
+      // event (or the first error); the full bundle for init.
+      await page.waitForFunction(() => (window as unknown as { allKept?: boolean }).allKept === true);
+      if (!bundle) await page.evaluate((settings) => window.SegmentSentry?.init(settings), { config: project.dsn, ...CONSENT });
+      await project.waitForError('captured while granted');
+      // The sentinel: a new grant after start-up, then a message; the two made after the "no" never come.
+      await setConsent(page, { Analytics: true });
+      await page.evaluate(() => window.SegmentSentry?.captureMessage('granted after start-up'));
+      await project.waitForError('granted after start-up');
+      await page.evaluate(() => window.SegmentSentry?.flush(3000));
+      expect(arrived(project, 'after the no')).toEqual([]);
+      expect(arrived(project, 'captured while granted')).toHaveLength(1);
+    });
+  }
+
+  everyEngine('a kept envelope sent on a grant, whose send fails after a revocation: nothing escapes to the page', async ({ openPage, page, project, ingest }) => {
+    await openPage({
+      settings: CONSENT,
+      head: `<script>
+        window.ourRejections = [];
+        window.addEventListener('unhandledrejection', (event) => window.ourRejections.push(String(event.reason)));
+      </script>`,
+    });
+    await capture(page, 'kept, then sent on the grant');
+    let underWay = false;
+    ingest.respondWith(project.id, () => ((underWay = true), { unreachable: true, delayMs: 500 }));
+    await setConsent(page, { Analytics: true });
+    await expect.poll(() => underWay).toBe(true);
+    await setConsent(page, { Analytics: false });
+    // flush settles once the send has failed.
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    // An unhandled rejection is reported after the microtasks that could still handle it: one more task.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(await page.evaluate(() => (window as unknown as { ourRejections: string[] }).ourRejections)).toEqual([]);
+  });
+
   everyEngine('no categories in the settings: no consent needed, as before', async ({ openPage, page, project }) => {
     await openPage({ settings: { consentSettings: { categories: [] } } });
     await capture(page, 'no consent needed');

@@ -60,6 +60,28 @@ test.describe('the ingest misbehaving', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  everyEngine('answering 503 with a Retry-After longer than the queue\'s first retry (5 s): the event, and one made during the pause, arrive after it', async ({
+    openPage,
+    page,
+    ingest,
+    project,
+  }) => {
+    // Sentry's transport takes the same Retry-After as a rate limit: a queued envelope taken out before it ends,
+    // or one made during it, would be answered as sent and dropped.
+    const answers: number[] = [];
+    ingest.respondWith(project.id, () => {
+      answers.push(Date.now());
+      return answers.length === 1 ? { status: 503, headers: { 'Retry-After': '6' } } : { status: 200 };
+    });
+    await openPage(); // no release set, so the first request is the event's
+    await capture(page, 'answered with 503, Retry-After: 6');
+    await expect.poll(() => answers.length).toBe(1);
+    await capture(page, 'made during the pause');
+    await project.waitForError('answered with 503, Retry-After: 6', 20_000);
+    await project.waitForError('made during the pause', 20_000);
+    expect(answers[1]! - answers[0]!, 'the second request waited for the Retry-After').toBeGreaterThanOrEqual(5_900);
+  });
+
   test('answering after 2.5 s: the page stays responsive meanwhile and the event arrives', async ({ openPage, page, ingest, project, pageErrors }) => {
     const requests = watchIngestRequests(page, ingest.origin);
     ingest.respondWith(project.id, () => ({ status: 200, delayMs: 2_500 }));

@@ -16,37 +16,44 @@ test.describe('Content-Security-Policy', () => {
     }
   });
 
-  everyEngine('on a strict CSP page (nonce scripts, connect-src the ingest only) everything works with zero violations', async ({
-    page,
-    site,
-    ingest,
-    project,
-    consoleLog,
-  }) => {
-    const nonce = `n${Date.now()}`;
-    // Violations are watched from before anything else runs, by a script the policy allows.
-    const watchViolations = `<script nonce="${nonce}">
-      window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
-    </script>`;
-    const html = (await readFile(new URL('../fixtures/strict-csp.html', import.meta.url), 'utf8'))
-      .replaceAll('{{NONCE}}', nonce)
-      .replace('{{INGEST}}', ingest.origin)
-      .replace('{{SETTINGS}}', JSON.stringify({ config: project.dsn, release: 'csp@1' }))
-      .replace('<meta charset="utf-8">', (meta) => meta + watchViolations);
-    // img-src only for the favicon Firefox asks for on its own.
-    const policy = `default-src 'none'; script-src 'nonce-${nonce}'; connect-src 'self' ${ingest.origin}; img-src 'self'`;
-    const url = site.register('/pages/strict-csp.html', html, { 'Content-Security-Policy': policy });
+  // The loader adds the full bundle's script element itself: without 'strict-dynamic' the policy allows it only with
+  // the nonce the loader's own tag came with.
+  for (const [what, script] of [['the full bundle', '/dist/segment-sentry.min.js'], ['the loader', '/dist/segment-sentry.loader.min.js']] as const) {
+    everyEngine(`${what} on a strict CSP page (nonce scripts without 'strict-dynamic', connect-src the ingest only): everything works with zero violations`, async ({
+      page,
+      site,
+      ingest,
+      project,
+      consoleLog,
+    }) => {
+      const nonce = `n${Date.now()}`;
+      // Violations are watched from before anything else runs, by a script the policy allows.
+      const watchViolations = `<script nonce="${nonce}">
+        window.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
+      </script>`;
+      const html = (await readFile(new URL('../fixtures/strict-csp.html', import.meta.url), 'utf8'))
+        .replaceAll('{{NONCE}}', nonce)
+        .replace('{{INGEST}}', ingest.origin)
+        .replace('{{SETTINGS}}', JSON.stringify({ config: project.dsn, release: 'csp@1' }))
+        .replace('/dist/segment-sentry.min.js', script)
+        .replace('<meta charset="utf-8">', (meta) => meta + watchViolations);
+      // img-src only for the favicon Firefox asks for on its own.
+      const policy = `default-src 'none'; script-src 'nonce-${nonce}'; connect-src 'self' ${ingest.origin}; img-src 'self'`;
+      const url = site.register(`/pages/strict-csp-${what.replaceAll(' ', '-')}.html`, html, { 'Content-Security-Policy': policy });
 
-    await page.goto(url);
-    await page.click('#press');
-    const event = await project.waitForError('thrown on a strict CSP page');
-    expect(event.release).toBe('csp@1');
-    expect(event.breadcrumbs?.map((crumb) => crumb.category)).toEqual(expect.arrayContaining(['ui.click', 'fetch']));
-    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
-    // (Not /CSP/i: the page's own URL, strict-csp.html, is in many console lines.)
-    expect(consoleLog.entries.filter((entry) => /Content[- ]Security[- ]Policy/i.test(entry.text))).toEqual([]);
-  });
+      await page.goto(url);
+      // The loader's full bundle comes in idle time after the load event: its breadcrumbs start with it.
+      await page.waitForFunction(() => !(window.SegmentSentry as unknown as { _loader?: unknown } | undefined)?._loader && Boolean(window.SegmentSentry));
+      await page.click('#press');
+      const event = await project.waitForError('thrown on a strict CSP page');
+      expect(event.release).toBe('csp@1');
+      expect(event.breadcrumbs?.map((crumb) => crumb.category)).toEqual(expect.arrayContaining(['ui.click', 'fetch']));
+      expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+      // (Not /CSP/i: the page's own URL, strict-csp.html, is in many console lines.)
+      expect(consoleLog.entries.filter((entry) => /Content[- ]Security[- ]Policy/i.test(entry.text))).toEqual([]);
+    });
+  }
 });
 
 test.describe('Subresource Integrity', () => {

@@ -1,5 +1,6 @@
 import { describeEvent, everyEngine, expect, test, type BrowserPage, type Event, type Project } from './support/fixtures';
-import { identify, segmentSnippet, track, type SegmentTraffic } from './support/segment';
+import { identify, segmentSnippet, track, WRITE_KEY, type SegmentTraffic } from './support/segment';
+import { loaderWithSlowFullBundle } from './support/loader-beside';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/thrown before the settings/] });
@@ -115,13 +116,72 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
       expect(arrived(project, 'while denied')).toEqual([]);
     });
 
-    everyEngine(`${what}: a settings element wins: it is used alone, at once`, async ({ openPage, page, project, otherProject, segment }) => {
+    everyEngine(`${what}: a settings element wins: it is used alone, at once, before Segment's settings are even served`, async ({ openPage, page, project, otherProject, segment }) => {
       sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
+      let serveSettings!: () => void;
+      segment.settingsHeld = new Promise<void>((resolve) => (serveSettings = resolve));
       await openPage({ ...bundleOption, settings: { release: 'from-the-element' }, beforeBundle: SEGMENT_APP_SNIPPET });
       await captureMessage(page, 'with both');
       expect((await project.waitForError('with both')).release).toBe('from-the-element');
+      expect(segment.settingsServed, "the event arrived before Segment's settings were served").toBe(0);
+      serveSettings();
+      await expect.poll(() => segment.settingsServed).toBe(1);
+      await page.evaluate(() => new Promise((resolve) => window.analytics.ready(resolve)));
+      await captureMessage(page, 'after the Segment settings came');
+      expect((await project.waitForError('after the Segment settings came')).release).toBe('from-the-element');
       await project.settle(page);
       expect(otherProject.items()).toEqual([]);
+    });
+
+    everyEngine(`${what}: the page's own init, made before Sentry started, wins over the Segment app's settings served after it`, async ({
+      openPage,
+      page,
+      project,
+      otherProject,
+      segment,
+    }) => {
+      sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
+      let serveSettings!: () => void;
+      segment.settingsHeld = new Promise<void>((resolve) => (serveSettings = resolve));
+      await openPage({
+        ...bundleOption,
+        settings: null,
+        beforeBundle: SEGMENT_APP_SNIPPET,
+        head: `<script>window.SegmentSentry.init(${JSON.stringify({ config: project.dsn, release: 'from-init' })});</script>`,
+      });
+      await captureMessage(page, 'init, before the Segment settings');
+      expect((await project.waitForError('init, before the Segment settings')).release).toBe('from-init');
+      serveSettings();
+      await page.evaluate(() => new Promise((resolve) => window.analytics.ready(resolve)));
+      expect(segment.settingsServed).toBe(1);
+      await captureMessage(page, 'after the Segment settings came');
+      expect((await project.waitForError('after the Segment settings came')).release).toBe('from-init');
+      await project.settle(page);
+      expect(otherProject.items()).toEqual([]);
+    });
+
+    everyEngine(`${what}: a renamed analytics.js global whose load() runs after the page's load event (as consent wrappers call it): the Segment app's settings start Sentry, and its calls reach it`, async ({
+      openPage,
+      page,
+      project,
+      segment,
+      consoleLog,
+    }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn, release: 'renamed-late@1' });
+      await openPage({ ...bundleOption, settings: null, beforeBundle: `<script>${segmentSnippet({ globalAnalyticsKey: 'segmentAnalytics', load: false })}</script>` });
+      // The full bundle is in charge before load() runs (the loader's path: it loads it now).
+      await page.evaluate(() => window.SegmentSentry?.forceLoad());
+      await page.waitForFunction(() => !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
+      await page.evaluate(
+        ([writeKey, options]) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.load(writeKey, options),
+        [WRITE_KEY, LOAD_OPTIONS] as const,
+      );
+      await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('late-user', {}, {}, resolve)));
+      await captureMessage(page, 'after a late load()');
+      const event = await project.waitForError('after a late load()');
+      expect(event.release).toBe('renamed-late@1');
+      expect(event.user).toMatchObject({ id: 'late-user' });
+      expect(consoleLog.ours().filter((line) => /no Segment snippet/.test(line.text))).toEqual([]);
     });
 
     everyEngine(`${what}: the Segment app's values are checked as the element's: a bad one gets one message, the rest applies`, async ({
@@ -150,7 +210,11 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
         () => `<script>${segmentSnippet({ load: LOAD_OPTIONS, blocked: true })}</script>`,
         /^\[segment-sentry\] no settings yet: no settings element #segment-sentry-settings, and analytics\.js has not loaded \(blocked, or held back by a consent manager\?\) 3 s after the page's load event; errors are kept \(up to 30\)/,
       ],
-      ['there is no Segment snippet', () => '', /^\[segment-sentry\] no settings yet: no settings element #segment-sentry-settings, and there is no Segment snippet on the page 3 s after/],
+      [
+        'there is no Segment snippet',
+        () => '',
+        /^\[segment-sentry\] no settings yet: no settings element #segment-sentry-settings, and there is no Segment snippet on the page \(or its analytics\.load\(\) has not run yet\) 3 s after/,
+      ],
     ];
     for (const [why, snippet, message] of missing) {
       everyEngine(`${what}: no settings element, and ${why}: one message that says so, and nothing starts`, async ({ openPage, page, project, segment, consoleLog }) => {
@@ -163,6 +227,30 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
       });
     }
   }
+
+  everyEngine("the loader: the page's own init, kept by the loader, wins though analytics.js brought the Segment app's settings before the full bundle ran", async ({
+    openPage,
+    page,
+    project,
+    otherProject,
+    segment,
+    site,
+  }) => {
+    sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
+    await openPage({
+      bundle: await loaderWithSlowFullBundle(site, 1500),
+      settings: null,
+      beforeBundle: SEGMENT_APP_SNIPPET,
+      head: `<script>window.SegmentSentry.init(${JSON.stringify({ config: project.dsn, release: 'kept-init' })});</script>`,
+    });
+    await page.evaluate(() => new Promise((resolve) => window.analytics.ready(resolve)));
+    expect(segment.settingsServed).toBe(1);
+    expect(await page.evaluate(() => Boolean((window.SegmentSentry as unknown as { _loader?: unknown })._loader)), 'the loader is still in charge').toBe(true);
+    await captureMessage(page, 'the kept init');
+    expect((await project.waitForError('the kept init')).release).toBe('kept-init');
+    await project.settle(page);
+    expect(otherProject.items()).toEqual([]);
+  });
 
   everyEngine('with analytics.js blocked, a settings element still starts Sentry', async ({ openPage, page, project }) => {
     await openPage({ beforeBundle: `<script>${segmentSnippet({ load: LOAD_OPTIONS, blocked: true })}</script>` });

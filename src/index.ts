@@ -2,7 +2,7 @@ import { collectEarlyErrors } from './sentry/early-errors';
 import { createGlobalApi } from './api/global-api';
 import { attempt } from './sentry/guard';
 import { loaderHandoffOf, ownHandoff } from './loader/protocol';
-import { replayLoaderCalls } from './api/replay-loader-calls';
+import { settleLoaderFlushes } from './api/replay-loader-calls';
 import { log } from './sentry/log';
 import { currentScriptUrl } from './sentry/own-frames';
 import { startFromSettingsSources } from './api/settings-sources';
@@ -15,7 +15,7 @@ attempt('start-up', () => {
     return;
   }
   const handoff = fromLoader ?? ownHandoff();
-  const earlyErrors = collectEarlyErrors(window, handoff.errors);
+  const earlyErrors = collectEarlyErrors(window, handoff);
   handoff.stop(); // our listeners are in place: no gap, and no error seen twice
   const globalApi = createGlobalApi({
     version: __SEGMENT_SENTRY_VERSION__,
@@ -28,5 +28,5 @@ attempt('start-up', () => {
   // A page that saved the loader's API (or one of its methods) reaches this one through it from now on.
   handoff.api = api;
   startFromSettingsSources(window, __SEGMENT_SENTRY_VERSION__, handoff, globalApi);
-  replayLoaderCalls(handoff, api);
+  settleLoaderFlushes(handoff, api);
 });

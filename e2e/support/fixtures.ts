@@ -130,12 +130,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Automatic and cheap (it only registers routes on the site): any page may carry the snippet.
   segment: [
     async ({ site }, use) => {
-      const traffic: SegmentTraffic = { apiCalls: [], settings: {} };
+      const traffic: SegmentTraffic = { apiCalls: [], settings: {}, settingsServed: 0 };
       mountLocalSegment(site, {
         writeKey: WRITE_KEY,
         blockedWriteKey: BLOCKED_WRITE_KEY,
         onApiCall: (path) => traffic.apiCalls.push(path),
-        settings: () => traffic.settings,
+        settings: () => (traffic.settingsServed++, traffic.settings),
+        settingsHeld: () => traffic.settingsHeld,
         apiDelayMs: (body) => traffic.apiDelayMs?.(body as { name?: string } | undefined) ?? 0,
       });
       await use(traffic);

@@ -81,6 +81,10 @@ export interface SegmentTraffic {
    * `integrations`, `consentSettings`), as the Segment app would; read when analytics.js fetches it.
    */
   settings: SettingsEntries;
+  /** While set, the settings document is answered only once this settles (Segment's CDN slow to answer). */
+  settingsHeld?: Promise<unknown>;
+  /** How many times analytics.js had its settings document answered in this test. */
+  settingsServed: number;
   /** How long Segment's tracking API takes to answer a call in this test (default: at once). */
   apiDelayMs?: (body: { name?: string; event?: string } | undefined) => number;
 }

@@ -15,15 +15,16 @@ const UMD_FOLDER = join(dirname(require.resolve('@segment/analytics-next/package
 
 /**
  * @param {{ origin: string, mount(path: string, listener: import('node:http').RequestListener): string }} server
- * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string, settings?: () => SettingsEntries, apiDelayMs?: (body: unknown) => number }} options
+ * @param {{ writeKey: string, onApiCall?: (path: string, body: unknown) => void, blockedWriteKey?: string, settings?: () => SettingsEntries, settingsHeld?: () => Promise<unknown> | undefined, apiDelayMs?: (body: unknown) => number }} options
  *   blockedWriteKey: a source whose analytics.js is cut off as an ad blocker does (the request fails);
  *   apiDelayMs: how long Segment's tracking API takes to answer a call (a slow network, for ordering tests);
  *   settings: what the workspace adds to the source's settings document when it is fetched (destinations in
- *   `integrations`, such as a Sentry entry, and `consentSettings`), as the Segment app would
+ *   `integrations`, such as a Sentry entry, and `consentSettings`), as the Segment app would;
+ *   settingsHeld: the settings document is answered only once this promise settles (Segment's CDN slow to answer)
  * @returns {(loadOptions?: Record<string, unknown>) => string} the official snippet for the page, its load line passing
  *   `loadOptions` where given (the Segment-app install: `{ integrations: { Sentry: false } }`)
  */
-export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings, apiDelayMs }) {
+export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey, settings, settingsHeld, apiDelayMs }) {
   const host = new URL(server.origin).host;
   /** @param {import('node:http').ServerResponse} response @param {string} type @param {string | Buffer} body */
   const send = (response, type, body) => response.writeHead(200, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).end(body);
@@ -35,8 +36,9 @@ export function mountLocalSegment(server, { writeKey, onApiCall, blockedWriteKey
     const file = basename(new URL(request.url ?? '/', server.origin).pathname);
     send(response, 'text/javascript', await readFile(join(UMD_FOLDER, file)));
   });
-  server.mount(`/v1/projects/${writeKey}/settings`, (_request, response) =>
+  server.mount(`/v1/projects/${writeKey}/settings`, async (_request, response) =>
     {
+      await settingsHeld?.()?.catch(() => undefined);
       const { integrations, ...rest } = settings?.() ?? {};
       send(
         response,

@@ -1,10 +1,11 @@
 import { captureException, captureMessage, flush } from '@sentry/core';
-import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
+import { categoryPreferencesOf } from '../consent/consent';
 import { attempt } from '../sentry/guard';
-import { keep, type LoaderHandoff } from '../loader/protocol';
+import { hearConsent, keep, type ConsentMark, type LoaderHandoff } from '../loader/protocol';
 import { log } from '../sentry/log';
 import type { SegmentSentryApi } from '../public-types';
 import { parseSettings } from '../settings/settings';
+import type { ReplayKept } from '../sentry/early-errors';
 import { startSentry, type Started } from './start-sentry';
 
 export type { SegmentSentryApi };
@@ -24,24 +25,30 @@ export interface GlobalApiParts {
   handoff: LoaderHandoff;
   /** Where this bundle was loaded from; its frames are removed from stack traces. */
   ownScriptUrl: string | undefined;
-  earlyErrors: { sendAndStop(): void };
+  earlyErrors: { sendAndStop(replay: ReplayKept): void };
 }
+
+export const SET_CONSENT_USAGE = 'setConsent takes {"<category>": true | false, …}; ignored';
+
+const textOf = (message: unknown) => (typeof message === 'string' ? message : String(message));
 
 export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: GlobalApiParts): GlobalApi {
   let started: Started | undefined;
-  // Calls made before start-up are kept (the loader protocol's one cap) with the consent in force when they
-  // were made, and replayed under it once Sentry starts: a capture made after a "no" stays unsent though a
-  // "yes" came later, whichever of them came before the settings.
-  const pending: Array<[call: () => void, consent: CategoryPreferences | undefined]> = [];
-  // The latest consent preferences (setConsent, or analytics.js calls), kept from before start-up too.
-  let preferences: CategoryPreferences | undefined;
-
-  function applyConsent(given: CategoryPreferences): void {
-    preferences = given;
-    started?.consentGate?.update(given);
+  // Captures made before start-up (the loader's first, then ours) are kept, up to the loader protocol's one cap,
+  // each with the consent in force when it was made; once Sentry starts, the consent gate decides on each from
+  // that alone (consent-transport.ts, replay).
+  const pending: Array<[capture: () => string, consent: ConsentMark]> = [];
+  for (const call of handoff.calls) {
+    if (call[0] === 'captureException') keep(pending, [() => captureException(call[1][0]), call[2]]);
+    else if (call[0] === 'captureMessage') attempt('replaying SegmentSentry.captureMessage', () => {
+      const text = textOf(call[1][0]);
+      keep(pending, [() => captureMessage(text), call[2]]);
+    });
   }
+  handoff.calls = handoff.calls.filter((call) => call[0] === 'flush');
+  if (handoff.badConsent) log.warn(SET_CONSENT_USAGE);
 
-  const whenStarted = (call: () => void) => void keep(pending, [call, preferences]);
+  const whenStarted = (capture: () => string) => void keep(pending, [capture, handoff.consent]);
 
   function start(settings: unknown, source: string): boolean {
     return (
@@ -53,15 +60,13 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
         const { settings: parsed, problems } = parseSettings(settings, source);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
-        const kept = pending.splice(0);
-        // Sentry starts under the consent the first kept call was made with (unknown, if none was given yet).
-        started = startSentry(parsed, { ownScriptUrl, handoff, preferences: kept.length ? kept[0]![1] : preferences, onConsent: applyConsent });
-        earlyErrors.sendAndStop();
-        for (const [call, consent] of kept) {
-          if (consent) started.consentGate?.update(consent);
-          attempt('replaying a queued call', call);
-        }
-        if (preferences) started.consentGate?.update(preferences);
+        // From now on consent goes to the gate as it comes; until now it was heard into handoff.consent.
+        const now = startSentry(parsed, { ownScriptUrl, handoff, preferences: categoryPreferencesOf(handoff.consent.given) });
+        started = now;
+        const replay: ReplayKept = (consent, capture) =>
+          void attempt('replaying what was kept', () => (now.consentGate ? now.consentGate.replay(categoryPreferencesOf(consent.given), capture) : capture()));
+        earlyErrors.sendAndStop(replay);
+        for (const [capture, consent] of pending.splice(0)) replay(consent, capture);
         return true;
       }) ?? false
     );
@@ -79,7 +84,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     },
     captureMessage(message) {
       return attempt('SegmentSentry.captureMessage', () => {
-        const text = typeof message === 'string' ? message : String(message);
+        const text = textOf(message);
         if (started) return captureMessage(text);
         whenStarted(() => captureMessage(text));
         return undefined;
@@ -88,8 +93,9 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     setConsent(categoryPreferences) {
       attempt('SegmentSentry.setConsent', () => {
         const given = categoryPreferencesOf(categoryPreferences);
-        if (given) applyConsent(given);
-        else log.warn('setConsent takes {"<category>": true | false, …}; ignored');
+        if (!given) log.warn(SET_CONSENT_USAGE);
+        else if (started) started.consentGate?.update(given);
+        else hearConsent(handoff, given);
       });
     },
     forceLoad() {

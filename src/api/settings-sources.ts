@@ -1,22 +1,35 @@
 import { keepAnalyticsCalls, MAX_KEPT, type LoaderHandoff } from '../loader/protocol';
+import { untilAnalyticsConnects } from '../segment/analytics-arrival';
 import { SEGMENT_APP_SOURCE, SEGMENT_SETTINGS_WAIT_MS, whenSegmentSettings } from '../segment/segment-app-settings';
-import { attempt } from '../sentry/guard';
 import { log } from '../sentry/log';
 import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from '../settings/settings-element';
 import type { GlobalApi } from './global-api';
 
+export const INIT_SOURCE = 'SegmentSentry.init(settings)';
+
 /**
- * Where the settings come from (README «Settings»): the settings element, alone and at once, where the page has
- * one; else the Segment app's settings for this source, as analytics.js brings them; and SegmentSentry.init(settings)
- * in either case. Whichever comes first starts Sentry; the Segment app's then do nothing.
+ * Where the settings come from, in this order (docs/settings: the settings element, alone and at once, where
+ * the page has one; else the page's own SegmentSentry.init(settings), made before Sentry started, whether the
+ * loader kept it or the page calls it now; else the Segment app's settings for this source, as analytics.js
+ * brings them. The page's own wins over the Segment app's whatever the timing: an init the loader kept is
+ * applied before the Segment app's are even asked for, and once Sentry runs the Segment app's do nothing.
  */
 export function startFromSettingsSources(win: Window, version: string, handoff: LoaderHandoff, { start, isStarted }: Pick<GlobalApi, 'start' | 'isStarted'>): void {
+  const keptInit = () => {
+    const init = handoff.init;
+    delete handoff.init;
+    if (init) start(init[0], INIT_SOURCE);
+  };
   whenSettingsElement(
     win.document,
-    (text) => start(text, SETTINGS_ELEMENT_SOURCE),
+    (text) => {
+      start(text, SETTINGS_ELEMENT_SOURCE);
+      keptInit(); // (said to be ignored, as a second init is)
+    },
     () => {
+      keptInit();
       // Until the settings come, analytics.js calls are kept, as the loader keeps them (the snippet's first page call).
-      attempt('connecting analytics.js', () => keepAnalyticsCalls(win, handoff));
+      untilAnalyticsConnects(win, () => (keepAnalyticsCalls(win, handoff), handoff.analyticsConnected != null || isStarted()));
       whenSegmentSettings(
         win,
         version,

@@ -11,10 +11,8 @@ export interface StartParts {
   ownScriptUrl: string | undefined;
   /** What the loader kept (or the full bundle itself, without the loader) before start-up. */
   handoff: LoaderHandoff;
-  /** The visitor's consent as known before start-up (setConsent called early). */
+  /** The visitor's consent in force at start-up (undefined: not answered yet). */
   preferences: CategoryPreferences | undefined;
-  /** Consent stamped on analytics.js calls (Segment's consent tools) goes here, like setConsent. */
-  onConsent: (preferences: CategoryPreferences) => void;
 }
 
 export interface Started {
@@ -31,16 +29,11 @@ function forgetVisitor(): void {
 }
 
 /** Everything that runs once valid settings are known: the consent gate, the Sentry client, analytics.js. */
-export function startSentry(settings: Settings, { ownScriptUrl, handoff, preferences, onConsent }: StartParts): Started {
+export function startSentry(settings: Settings, { ownScriptUrl, handoff, preferences }: StartParts): Started {
   const consentGate =
     settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined;
   const client = startSentryClient(settings, ownScriptUrl, consentGate);
-  // The gate hears consent at once: connecting replays what the loader kept (stamped calls among it) before
-  // this function has returned, so before the global API knows the gate.
-  const applyConsent = (preferences: CategoryPreferences) => {
-    onConsent(preferences);
-    consentGate?.update(preferences);
-  };
-  connectAnalytics(window, settings.globalAnalyticsKey, handoff, applyConsent);
+  // Consent analytics.js carries from now on (Segment's consent tools) goes to the gate as it comes.
+  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given));
   return { client, consentGate };
 }

@@ -20,6 +20,14 @@ export interface ConsentGate {
   enforce(transport: Transport): Transport;
   /** Whether sending (and storing offline) is allowed now: for a send already under way when consent goes. */
   granted(): boolean;
+  /**
+   * The one decision on what was kept before Sentry started (an uncaught error, a capture), from the consent in
+   * force when it happened, whatever came after it and whenever its envelope arrives here. Denied then: never
+   * captured. Granted then: captured and sent, also where the visitor said no before start-up (as a running
+   * Sentry would have sent it then). Not answered then: the visitor's first answer decided for it
+   * (protocol.ts, hearConsent), so that is unknown still, and it waits with the rest for the answer.
+   */
+  replay(preferences: CategoryPreferences | undefined, capture: () => string): void;
 }
 
 /**
@@ -43,6 +51,9 @@ export function createConsentGate(
   let keptEvents: Envelope[] = [];
   let firstSession: Envelope | undefined;
   let latestSession: Envelope | undefined;
+  // The event ids replay let through, granted when they happened: sent whatever the state when they arrive.
+  const grantedThen = new Set<unknown>();
+  const allowed = (envelope: Envelope) => state === 'granted' || grantedThen.has(envelope[0].event_id);
   let made: Transport | undefined;
   let make: (() => Transport) | undefined;
   const transport = () => (made ??= (make as () => Transport)());
@@ -76,11 +87,19 @@ export function createConsentGate(
       if (before === 'denied') forgetVisitor();
       const held = [firstSession, ...keptEvents, latestSession];
       dropKept();
-      for (const envelope of held) if (envelope && make) void transport().send(envelope);
+      // Nobody waits for these sends: a failure (one that may no longer be stored, after a revocation) ends here,
+      // never as an unhandled rejection on the page.
+      for (const envelope of held) if (envelope && make) transport().send(envelope).then(undefined, () => undefined);
     },
     granted: () => state === 'granted',
+    replay(preferences, capture) {
+      const then = consentState(required, preferences);
+      if (then === 'denied') return;
+      const eventId = capture();
+      if (then === 'granted') grantedThen.add(eventId);
+    },
     enforce: (inner) => ({
-      send: (envelope) => (state === 'granted' ? inner.send(envelope) : Promise.resolve({})),
+      send: (envelope) => (allowed(envelope) ? (grantedThen.delete(envelope[0].event_id), inner.send(envelope)) : Promise.resolve({})),
       flush: (timeout) => inner.flush(timeout),
     }),
     wrap: (factory) => (options) => {
@@ -88,7 +107,7 @@ export function createConsentGate(
       if (state === 'denied') deny();
       return {
         send(envelope): PromiseLike<TransportMakeRequestResponse> {
-          if (state === 'granted') return transport().send(envelope);
+          if (allowed(envelope)) return transport().send(envelope);
           if (state === 'unknown') keep(envelope);
           return Promise.resolve({});
         },

@@ -8,6 +8,7 @@ import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
   TRUSTED_TYPES_POLICY,
+  hearConsent,
   keep,
   keepAnalyticsCalls,
   listenForErrors,
@@ -23,13 +24,13 @@ type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { create
 const attempt = makeAttempt((what, error) => writeMessage('error', what, ' failed: ', error));
 
 /**
- * Where the loader came from. A module script, a tag manager's injection or eval leave no
- * document.currentScript (or a blob: one), so the loader's own tag is then found by its file name.
+ * The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or
+ * a blob: one), so the tag is then found by its file name.
  */
-function ownUrl(doc: Document): string | undefined {
+function ownScript(doc: Document): HTMLScriptElement | undefined {
   const current = doc.currentScript as HTMLScriptElement | null;
-  if (current && /^https?:/.test(current.src)) return current.src;
-  return (doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`) || ({} as { src?: string })).src;
+  if (current && /^https?:/.test(current.src)) return current;
+  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`) || undefined;
 }
 
 attempt('start-up', () => {
@@ -39,15 +40,12 @@ attempt('start-up', () => {
     return;
   }
   const doc = win.document;
-  const url = ownUrl(doc);
-  const handoff: LoaderHandoff = {
-    calls: [],
-    errors: [],
-    analytics: [],
-    // The loader's other listeners (DOMContentLoaded, load, idle) find the full bundle's API in
-    // window.SegmentSentry from then on and do nothing.
-    stop: listenForErrors(win, (error) => (keep(handoff.errors, error), load())), // neither can throw
-  };
+  const own = ownScript(doc);
+  const url = own && own.src;
+  const handoff = { calls: [], errors: [], analytics: [], consent: {} } as unknown as LoaderHandoff;
+  // The loader's other listeners (DOMContentLoaded, load, idle) find the full bundle's API in
+  // window.SegmentSentry from then on and do nothing.
+  handoff.stop = listenForErrors(win, handoff, (error) => (keep(handoff.errors, error), load())); // neither can throw
   const takenOver = () => win.SegmentSentry !== api;
 
   // Set once the full bundle is known not to come: everything waiting settles, nothing more is kept.
@@ -83,6 +81,8 @@ attempt('start-up', () => {
         return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
       }
       full.integrity = __FULL_BUNDLE_INTEGRITY__;
+      // A CSP that allows scripts by nonce (without 'strict-dynamic') allows ours only with the nonce ours came with.
+      full.nonce = own!.nonce;
       full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
       // Blocked, refused by its integrity check, or not found: say so once, never retry.
       full.onerror = () => fail(`could not load ${full.src}`);
@@ -98,10 +98,10 @@ attempt('start-up', () => {
         ? (handoff.api[method] as (...values: unknown[]) => undefined)(...args)
         : // (Once the full bundle cannot come, nothing replays what is kept; init and consent are just not read.)
           void (method == 'setConsent'
-            ? (handoff.consentCall = args)
+            ? hearConsent(handoff, args[0]) || (handoff.badConsent = 1)
             : method == 'init'
               ? (handoff.init = args)
-              : failed || keep(handoff.calls, [method, args, handoff.consentCall]));
+              : failed || keep(handoff.calls, [method, args, handoff.consent]));
   const api = {
     version: __SEGMENT_SENTRY_VERSION__,
     // Settles with the full bundle's flush, false by the timeout, and false once the full bundle cannot come.

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { MAX_KEPT, keep, listenForErrors, loaderHandoffOf, sentryPlugin, type KeptError } from './protocol';
+import { MAX_KEPT, hearConsent, keep, listenForErrors, loaderHandoffOf, ownHandoff, sentryPlugin, type KeptError } from './protocol';
 
 test('keep holds at most the one documented cap, and says when it was full', () => {
   const list: number[] = [];
@@ -32,16 +32,32 @@ test("the Sentry plugin is a destination named Sentry that delivers each call an
   ]);
 });
 
-test('the error listener keeps errors and rejections with their handler, and stops', () => {
+test('the error listener keeps errors and rejections with their handler and the consent in force then, and stops', () => {
   const target = new EventTarget();
+  const handoff = ownHandoff();
   const seen: KeptError[] = [];
-  const stop = listenForErrors(target as unknown as Window, (error) => seen.push(error));
+  const stop = listenForErrors(target as unknown as Window, handoff, (error) => seen.push(error));
   const boom = new Error('boom');
+  const unanswered = handoff.consent;
   target.dispatchEvent(Object.assign(new Event('error'), { error: boom }));
+  hearConsent(handoff, { Analytics: true });
+  const granted = handoff.consent;
   target.dispatchEvent(Object.assign(new Event('error'), { error: null, message: 'Script error.' }));
+  hearConsent(handoff, { Analytics: false });
   target.dispatchEvent(Object.assign(new Event('unhandledrejection'), { reason: 'nope' }));
   stop();
   target.dispatchEvent(Object.assign(new Event('error'), { error: new Error('after stop') }));
   // A cross-origin error carries no error object: its message is kept.
-  expect(seen).toEqual([['onerror', boom], ['onerror', 'Script error.'], ['onunhandledrejection', 'nope']]);
+  expect(seen).toEqual([['onerror', boom, unanswered], ['onerror', 'Script error.', granted], ['onunhandledrejection', 'nope', handoff.consent]]);
+  // The first answer decides for what was kept before any: the same mark, filled in.
+  expect(unanswered).toBe(granted);
+  expect(seen.map((kept) => kept[2].given)).toEqual([{ Analytics: true }, { Analytics: true }, { Analytics: false }]);
+});
+
+test('hearConsent takes preferences objects only', () => {
+  const handoff = ownHandoff();
+  for (const notAnAnswer of [undefined, null, 'yes', 1, true, [true]]) expect(hearConsent(handoff, notAnAnswer)).toBe(false);
+  expect(handoff.consent).toEqual({});
+  expect(hearConsent(handoff, {})).toBe(true);
+  expect(handoff.consent).toEqual({ given: {} });
 });

@@ -14,21 +14,30 @@ export const TRUSTED_TYPES_POLICY = 'segment-sentry';
  * The one cap on what is kept before Sentry runs, on either path (loader or full bundle): up to 30
  * errors, 30 captures (and flushes) and 30 analytics.js calls. A page that never starts Sentry cannot grow them.
  * Consent and init are not captures: the latest consent is always kept (a "no" must never be lost to the
- * cap), and so is the latest init (LoaderHandoff.consentCall and .init).
+ * cap), and so is the latest init (LoaderHandoff.consent and .init).
  */
 export const MAX_KEPT = 30;
 
 const ANALYTICS_KEY_ATTRIBUTE = 'data-global-segment-analytics-key';
 
 /**
+ * The visitor's consent in force at a moment before Sentry runs: what was kept then points at it. `given` is the
+ * raw preferences (setConsent's argument, or the categoryPreferences analytics.js carried); absent while the
+ * visitor has not answered. Each answer is a new mark, but the first fills the mark in force before it: what was
+ * kept while nobody had answered waits for that first answer, as it would in a running Sentry (hearConsent).
+ */
+export type ConsentMark = { given?: object };
+
+/**
  * Captures and flushes made to the loader, in order (these count against MAX_KEPT). A capture carries the
- * setConsent arguments in force when it was made, so the full bundle replays each under the consent the
- * visitor had given then; flush carries where its result (a boolean) goes.
+ * consent in force when it was made, so the full bundle decides on it from that (consent-transport.ts, replay);
+ * flush carries where its result (a boolean) goes.
  */
 export type KeptCall =
-  | [method: 'captureException' | 'captureMessage', args: unknown[], consent?: unknown[]]
+  | [method: 'captureException' | 'captureMessage', args: unknown[], consent: ConsentMark]
   | [method: 'flush', args: unknown[], settle: (result: unknown) => void];
-export type KeptError = [handler: 'onerror' | 'onunhandledrejection', error: unknown];
+/** An uncaught error or rejection, and the consent in force when it happened. */
+export type KeptError = [handler: 'onerror' | 'onunhandledrejection', error: unknown, consent: ConsentMark];
 export type AnalyticsCall = 'identify' | 'track' | 'page' | 'reset';
 export type AnalyticsDelivery = [type: AnalyticsCall, event?: SegmentEvent];
 
@@ -44,22 +53,32 @@ export interface LoaderHandoff {
   analyticsConnected?: boolean;
   /** The latest init call's arguments: kept outside the cap. */
   init?: unknown[];
-  /** The latest setConsent call's arguments: kept outside the cap, so a "no" is never lost to it. */
-  consentCall?: unknown[];
+  /**
+   * The consent in force now (hearConsent), from setConsent and from what analytics.js carried as it dispatched
+   * each call (watchConsent), the latest of either: outside the cap, so a "no" is never lost to it.
+   */
+  consent: ConsentMark;
+  /** Set when the loader was given a setConsent argument that is not preferences: the full bundle says so. */
+  badConsent?: 1;
   /** Set by the full bundle as it takes over: its API, where the loader's methods forward from then on. */
   api?: SegmentSentryApi;
   /** Set by the full bundle: where analytics calls go from then on. */
   forward?: (type: AnalyticsCall, event?: SegmentEvent) => void;
   /**
-   * The latest consent analytics.js carried as it dispatched a call (watchConsent), raw: kept whatever the cap,
-   * for the full bundle to check and apply after the calls the loader's plugin kept.
-   */
-  consent?: unknown;
-  /**
    * Removes the loader's error listeners once the full bundle's are in place. Its other listeners
    * (DOMContentLoaded, load, idle) find the full bundle's API in window.SegmentSentry and do nothing.
    */
   stop(): void;
+}
+
+/**
+ * The visitor's consent, heard before Sentry runs: the mark in force from now on (see ConsentMark). Anything but
+ * an object is not an answer (false: the caller says so, where a page gave it).
+ */
+export function hearConsent(handoff: LoaderHandoff, given: unknown): boolean {
+  if (!given || typeof given != 'object' || Array.isArray(given)) return false;
+  handoff.consent.given ? (handoff.consent = { given }) : (handoff.consent.given = given);
+  return true;
 }
 
 /** Adds to a list of what is kept, up to MAX_KEPT; false when it was full. */
@@ -86,7 +105,7 @@ export function watchConsent(analytics: { on(event: string, listener: (ctx: { ev
 }
 
 /** Without the loader, the full bundle keeps what the loader would have (analytics.js calls, the latest consent) itself. */
-export const ownHandoff = (): LoaderHandoff => ({ calls: [], errors: [], analytics: [], stop: () => undefined });
+export const ownHandoff = (): LoaderHandoff => ({ calls: [], errors: [], analytics: [], consent: {}, stop: () => undefined });
 
 export function loaderHandoffOf(value: unknown): LoaderHandoff | undefined {
   const handoff = (value as { _loader?: LoaderHandoff } | undefined)?._loader;
@@ -94,13 +113,13 @@ export function loaderHandoffOf(value: unknown): LoaderHandoff | undefined {
 }
 
 /**
- * Keeps uncaught errors and unhandled rejections as they happen; returns how to stop. Stopping leaves the
- * listeners in place, doing nothing: cheaper in the loader's bytes than taking them off.
+ * Keeps uncaught errors and unhandled rejections as they happen, each with the consent in force then; returns how
+ * to stop. Stopping leaves the listeners in place, doing nothing: cheaper in the loader's bytes than taking them off.
  */
-export function listenForErrors(target: Window, onError: (error: KeptError) => void): () => void {
+export function listenForErrors(target: Window, handoff: LoaderHandoff, onError: (error: KeptError) => void): () => void {
   let listening = true;
-  target.addEventListener('error', (event) => listening && onError(['onerror', event.error ?? event.message]));
-  target.addEventListener('unhandledrejection', (event) => listening && onError(['onunhandledrejection', event.reason]));
+  target.addEventListener('error', (event) => listening && onError(['onerror', event.error ?? event.message, handoff.consent]));
+  target.addEventListener('unhandledrejection', (event) => listening && onError(['onunhandledrejection', event.reason, handoff.consent]));
   return () => void (listening = false);
 }
 
@@ -158,7 +177,7 @@ export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKe
     // the full bundle uses from then on): the latest, whatever the cap.
     analytics.on('dispatch_start', (ctx) => {
       try {
-        handoff.consent = ctx.event!.context!.consent!.categoryPreferences || handoff.consent;
+        hearConsent(handoff, ctx.event!.context!.consent!.categoryPreferences);
       } catch {
         // (a call without that path, or a hostile getter)
       }

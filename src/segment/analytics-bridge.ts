@@ -2,6 +2,7 @@ import { addBreadcrumb, setUser } from '@sentry/core';
 import { categoryPreferencesOf, type CategoryPreferences } from '../consent/consent';
 import { attempt } from '../sentry/guard';
 import { analyticsGlobalKey, keepAnalyticsCalls, watchConsent, type AnalyticsCall, type LoaderHandoff } from '../loader/protocol';
+import { untilAnalyticsConnects } from './analytics-arrival';
 import { keptOutOfSentry, type LoadedWith } from './integration-switches';
 import { pageBreadcrumb, sentryUser, trackBreadcrumb, type SegmentEvent } from './segment-mapping';
 
@@ -25,8 +26,8 @@ function currentUserOf(analytics: AnalyticsLike | undefined): SegmentEvent | und
  * before Sentry started is delivered now, then every call as it comes. Everything goes through calls the
  * snippet's stub queues and analytics.js replays (register, on, ready), so it works before analytics.js has
  * loaded, and survives analytics.js replacing the stub object. When the global is not there yet, we look again
- * at DOMContentLoaded and at load; when it never comes (blocked by an ad blocker), nothing happens and Sentry
- * works on. A global that is not Segment's (its register throws, or reading it does) is said once and never
+ * as scripts are added to the page (analytics-arrival.ts); when it never comes (blocked by an ad blocker),
+ * nothing happens and Sentry works on. A global that is not Segment's (its register throws, or reading it does) is said once and never
  * tried again.
  */
 export function connectAnalytics(
@@ -49,10 +50,13 @@ export function connectAnalytics(
     const preferences = categoryPreferencesOf(raw);
     if (preferences) onConsent(preferences);
   };
-  const deliver = (type: AnalyticsCall, event: SegmentEvent = {}) =>
+  // `kept`: delivered now, made before Sentry started. Its consent was heard then, as analytics.js dispatched it
+  // (protocol.ts, keepAnalyticsCalls), in its place among the page's other consent calls: applied again now, it
+  // would undo a later "no".
+  const deliver = (type: AnalyticsCall, event: SegmentEvent = {}, kept = false) =>
     void attempt(`forwarding analytics.${type}`, () => {
       // Segment's consent tools stamp the visitor's preferences on every call: they apply from this call on.
-      applyConsent(event.context?.consent?.categoryPreferences);
+      if (!kept) applyConsent(event.context?.consent?.categoryPreferences);
       if (type !== 'reset' && keptOutOfSentry(event, analyticsNow())) return;
       if (type === 'identify') setUserFrom(event);
       else if (type === 'track') addBreadcrumb(trackBreadcrumb(event));
@@ -67,25 +71,17 @@ export function connectAnalytics(
       if (user && !userSetOnThisPage) setUser(sentryUser(user));
     });
 
-  // From now on the plugin's calls come straight here; first what it kept, and the latest consent it heard.
+  // From now on the plugin's calls come straight here; first what it kept.
   handoff.forward = deliver;
-  for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event);
-  applyConsent(handoff.consent);
+  for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event, true);
 
-  let done = false;
-  const connect = () =>
-    attempt('connecting analytics.js', () => {
-      if (done) return;
-      keepAnalyticsCalls(win, handoff, globalKey);
-      // Not there yet (look again later), or not Segment's (said once).
-      if (!handoff.analyticsConnected) return void (done = handoff.analyticsConnected === false);
-      done = true;
-      const analytics = analyticsNow();
-      if (analytics?.on) watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
-      analytics?.ready?.(onReady);
-    });
-  connect();
-  if (done) return;
-  if (win.document.readyState === 'loading') win.document.addEventListener('DOMContentLoaded', connect, { once: true });
-  win.addEventListener('load', connect, { once: true });
+  untilAnalyticsConnects(win, () => {
+    keepAnalyticsCalls(win, handoff, globalKey);
+    // Not there yet (look again later), or not Segment's (said once, never tried again).
+    if (!handoff.analyticsConnected) return handoff.analyticsConnected === false;
+    const analytics = analyticsNow();
+    if (analytics?.on) watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
+    analytics?.ready?.(onReady);
+    return true;
+  });
 }

@@ -1,5 +1,6 @@
 import { analyticsGlobalKey } from '../loader/protocol';
 import { attempt } from '../sentry/guard';
+import { untilAnalyticsConnects } from './analytics-arrival';
 
 /** How long after the page's load event analytics.js may take to bring the settings before we say so (once). */
 export const SEGMENT_SETTINGS_WAIT_MS = 3000;
@@ -26,37 +27,37 @@ interface AnalyticsInstance {
  * analytics.js script holds the load event back, so it has normally run by then); what comes later still counts.
  */
 export function whenSegmentSettings(win: Window, version: string, found: (document: unknown) => void, missing: (why: string) => void): void {
-  const key = analyticsGlobalKey(win.document);
-  const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[key];
-  let registered = false;
+  // Looked up each time: a renamed snippet names its global only once its load() has run.
+  const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document)];
   let delivered = false;
-  const register = () =>
-    attempt('reading the Segment settings', () => {
-      const analytics = analyticsNow();
-      if (registered || !analytics || typeof analytics.register !== 'function') return;
-      registered = true;
-      // A utility plugin: analytics.js loads it with itself, and hands it no calls.
-      analytics.register({
-        name: 'Sentry settings (segment-sentry)',
-        type: 'utility',
-        version,
-        isLoaded: () => true,
-        load: (_context: unknown, instance: AnalyticsInstance | undefined) => {
-          delivered = true;
-          attempt('reading the Segment settings', () => found(instance?.settings?.cdnSettings));
-          return Promise.resolve();
-        },
-      });
+  untilAnalyticsConnects(win, () => {
+    const analytics = analyticsNow();
+    if (!analytics || typeof analytics.register !== 'function') return false;
+    // A utility plugin: analytics.js loads it with itself, and hands it no calls.
+    analytics.register({
+      name: 'Sentry settings (segment-sentry)',
+      type: 'utility',
+      version,
+      isLoaded: () => true,
+      load: (_context: unknown, instance: AnalyticsInstance | undefined) => {
+        delivered = true;
+        attempt('reading the Segment settings', () => found(instance?.settings?.cdnSettings));
+        return Promise.resolve();
+      },
     });
-  register();
+    return true;
+  });
   const afterLoad = () =>
     attempt('reading the Segment settings', () => {
-      register();
       setTimeout(
         () =>
           attempt('reading the Segment settings', () => {
             if (delivered) return;
-            missing(analyticsNow() ? 'analytics.js has not loaded (blocked, or held back by a consent manager?)' : 'there is no Segment snippet on the page');
+            missing(
+              analyticsNow()
+                ? 'analytics.js has not loaded (blocked, or held back by a consent manager?)'
+                : 'there is no Segment snippet on the page (or its analytics.load() has not run yet)',
+            );
           }),
         SEGMENT_SETTINGS_WAIT_MS,
       );

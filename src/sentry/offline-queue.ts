@@ -1,4 +1,13 @@
-import { envelopeContainsItemType, parseEnvelope, parseRetryAfterHeader, serializeEnvelope, type Envelope, type Transport } from '@sentry/core';
+import {
+  envelopeContainsItemType,
+  parseEnvelope,
+  serializeEnvelope,
+  updateRateLimits,
+  type Envelope,
+  type RateLimits,
+  type Transport,
+  type TransportMakeRequestResponse,
+} from '@sentry/core';
 
 /** Our own database, so a page's own Sentry (whose queue is `sentry-offline`) never shares it. */
 const OFFLINE_DB_NAME = 'segment-sentry-offline';
@@ -83,11 +92,15 @@ export function emptyOfflineQueue(): void {
 }
 
 /**
- * Events that cannot be sent (offline, the ingest unreachable) wait in IndexedDB and go out later: when the
- * browser is back online, after a send that went through, on a back-off from 5 s to an hour, and on a later
- * page load (5 s after the transport is made). An answer is never stored but a 503 ("busy, come back later"):
- * another 4xx/5xx is not retried, and a rate limit only delays the next queued envelope. Client reports are
- * not stored.
+ * Events that cannot be sent (offline, the ingest unreachable or busy) wait in IndexedDB and go out later: when
+ * the browser is back online, after a send that went through, on a back-off from 5 s to an hour, and on a later
+ * page load (5 s after the transport is made). An envelope leaves the queue only when an ingest took it or refused
+ * it for good; a pause only delays it:
+ * - a 503 ("busy, come back later": our tunnel at its maxInFlight, or an ingest under load) keeps the envelope,
+ *   and every envelope made during its Retry-After, and sends them when it is over (Sentry's transport drops them);
+ * - a rate limit (429, X-Sentry-Rate-Limits) holds back what is queued until it ends; what the page makes during
+ *   it is dropped on the page, counted in the client report, as Sentry does (the ingest said it will not take it).
+ * Another 4xx/5xx is an answer for good. Client reports are not stored.
  * `mayStore`: false while consent is not given (a send under way when consent goes must not be kept).
  * What Sentry's offline transport does, without what this bundle never sends (replays) or sets (shouldSend).
  */
@@ -95,6 +108,12 @@ export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStor
   return (options) => {
     const inner = make(options);
     const queue = indexedDbQueue();
+    // The limits the ingest's answers set, as the inner transport keeps them: nothing queued is taken out while
+    // one holds, or the inner transport would drop it as if it were sent.
+    let limits: RateLimits = {};
+    const limitedUntil = () => Math.max(0, ...Object.values(limits));
+    // The end of a 503's Retry-After: until then, what is made waits in the queue too.
+    let busyUntil = 0;
     let retryDelay = FIRST_RETRY_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -109,32 +128,43 @@ export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStor
         }
       }, delay);
     };
-    const retryLater = () => {
+    const retryLater = (atLeast: number) => {
       if (timer) return;
-      sendNextIn(retryDelay);
+      sendNextIn(Math.max(retryDelay, atLeast));
       retryDelay = Math.min(retryDelay * 2, LAST_RETRY_MS);
     };
+    /** Stored for later (a retry keeps its place at the front); sent once `until` has passed. */
+    const keepUntil = async (envelope: Envelope, isRetry: boolean, until: number): Promise<TransportMakeRequestResponse> => {
+      if (envelopeContainsItemType(envelope, ['client_report']) || !mayStore()) return {};
+      await queue.add(envelope, isRetry);
+      const wait = until - Date.now();
+      wait > 0 ? sendNextIn(wait) : retryLater(0);
+      return {};
+    };
 
-    async function send(envelope: Envelope, isRetry = false) {
+    async function send(envelope: Envelope, isRetry = false): Promise<TransportMakeRequestResponse> {
+      const holdUntil = Math.max(busyUntil, isRetry ? limitedUntil() : 0);
+      if (holdUntil > Date.now()) return keepUntil(envelope, isRetry, holdUntil);
+      let result: TransportMakeRequestResponse;
       try {
-        const result = await inner.send(envelope);
-        // A 503 says "busy, come back later" (our tunnel at its maxInFlight, or an ingest under load): kept, as a
-        // failed send is. Sentry's transport drops it.
-        if (result.statusCode === 503) throw result;
-        const retryAfter = result.headers?.['retry-after'];
-        let delay = NEXT_MS;
-        if (retryAfter) delay = parseRetryAfterHeader(retryAfter);
-        else if (result.headers?.['x-sentry-rate-limits']) delay = 60_000;
-        else if ((result.statusCode || 0) >= 400) return result;
-        sendNextIn(delay);
-        retryDelay = FIRST_RETRY_MS;
-        return result;
-      } catch (error) {
-        if (envelopeContainsItemType(envelope, ['client_report']) || !mayStore()) throw error;
-        await queue.add(envelope, isRetry);
-        retryLater();
-        return {};
+        result = await inner.send(envelope);
+      } catch {
+        // (What may not be kept ends here, answered as sent: nobody needs to hear of it again.)
+        return keepUntil(envelope, isRetry, 0);
       }
+      // No status: the inner transport did not send it (a limit it knows of, or its buffer full). A queued
+      // envelope is kept for when the limit is over; one made now is dropped, as Sentry does.
+      if (result.statusCode === undefined) return isRetry ? keepUntil(envelope, true, limitedUntil()) : result;
+      limits = updateRateLimits(limits, result);
+      if (result.statusCode === 503) {
+        busyUntil = limits.all || 0;
+        return keepUntil(envelope, isRetry, busyUntil);
+      }
+      if (result.statusCode >= 400 && limitedUntil() <= Date.now()) return result;
+      // Taken (or refused for good): the next queued envelope follows, once any limit the answer set is over.
+      sendNextIn(Math.max(NEXT_MS, limitedUntil() - Date.now()));
+      retryDelay = FIRST_RETRY_MS;
+      return result;
     }
     const flush = (timeout?: number) => {
       if (timeout === undefined) {
@@ -144,7 +174,7 @@ export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStor
       return inner.flush(timeout);
     };
 
-    retryLater(); // what earlier pages left
+    retryLater(0); // what earlier pages left
     addEventListener('online', () => void flush());
     return { send: (envelope) => send(envelope), flush };
   };
