@@ -6,7 +6,7 @@ import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from '../settings/settin
 import type { GlobalApi } from './global-api';
 
 /**
- * Where the settings come from (README «Settings»): the settings element, alone and at once, where the page has
+ * Where the settings come from (README «On your page»): the settings element, alone and at once, where the page has
  * one; else the Segment app's settings for this source, as analytics.js brings them; and SegmentSentry.init(settings)
  * in either case. Whichever comes first starts Sentry; the Segment app's then do nothing.
  */
