@@ -106,8 +106,9 @@ export const tunnelOptions = [
 
 /**
  * The second minifier pass, after esbuild's: terser's compressor, run a few times over, finds what esbuild's
- * single pass leaves (measured on this bundle: README, «Size»). Its source map is composed with esbuild's, so
- * the map still points into the original sources. `mapUrl`: the sourceMappingURL comment to write, if any.
+ * single pass leaves (measured on this bundle: docs/benchmark.md, «Where the bytes and milliseconds went»). Its
+ * source map is composed with esbuild's, so the map still points into the original sources.
+ * `mapUrl`: the sourceMappingURL comment to write, if any.
  * @param {string} file the minified output esbuild wrote, with its map beside it
  * @param {{ mapUrl?: string }} [options]
  */

@@ -34,7 +34,7 @@ export default defineConfig({
       grepInvert: /@webkit/,
       use: {
         browserName: 'firefox',
-        // Debian's firefox-esr over WebDriver BiDi; see patches/ and the README for the one command it lacks.
+        // Debian's firefox-esr over WebDriver BiDi; see patches/ and docs/development.md for the one command it lacks.
         channel: 'moz-firefox',
         launchOptions: {
           executablePath: browserExecutable('firefox'),

@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench:tunnel`: the published tunnel, as the README mounts it, in Node (the node:http recipe)
+// `npm run bench:tunnel`: the published tunnel, as docs/tunnel.md mounts it, in Node (the node:http recipe)
 // and in workerd (the Cloudflare Worker recipe), each pinned to one core while this process (the clients
 // and a stand-in ingest on 127.0.0.1) runs on the other. Side by side, in one run:
 //   - envelopes per second through the tunnel (32 clients on keep-alive connections, 5 s);

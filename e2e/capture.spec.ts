@@ -29,7 +29,7 @@ test.describe('capture', () => {
 
   everyEngine('errors thrown inside timers and event handlers are captured with their stack', async ({ openPage, project }) => {
     // The throwing functions live in the page's script: code a test evaluates has no URL in WebKit's
-    // frames ("onTimer@"), so the SDK could keep no frame of it (README, "Browser support").
+    // frames ("onTimer@"), so the SDK could keep no frame of it (docs/browsers.md).
     const page = await openPage({
       body: `<button id="fail">fail</button>
         <script>document.getElementById('fail').addEventListener('click', function onFailClick() {

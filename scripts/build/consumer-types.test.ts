@@ -1,7 +1,7 @@
 // The package as a TypeScript user's project sees it: the packed tarball, unpacked into a throwaway project's
 // node_modules, compiled with "strict" and "skipLibCheck": false in `nodenext` and in `bundler` resolution. The
-// files compiled are the README's recipes, taken from it character for character (each fenced block after a
-// `<!-- recipe: NAME -->` line), and one deliberate type error per entry point that must be reported, so the
+// files compiled are the docs' recipes (docs/tunnel.md, docs/api.md), taken from them character for character
+// (each fenced block after a `<!-- recipe: NAME -->` line), and one deliberate type error per entry point that must be reported, so the
 // test can fail. (TypeScript 7 has no `node10` resolution; @arethetypeswrong/cli checks that one, in
 // scripts/build/check-package.mjs.)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { packInto } from './check-package.mjs';
-import { readmeRecipes } from './readme-recipes.mjs';
+import { docRecipes } from './doc-recipes.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,18 +39,18 @@ test.beforeAll(() => {
   // What a user's project has beside the package: Node's and Express's types (ours, linked).
   symlinkSync(join(ROOT, 'node_modules', '@types'), join(project, 'node_modules', '@types'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  recipes = readmeRecipes();
+  recipes = docRecipes();
   for (const [name, text] of [...recipes, ...Object.entries(DELIBERATE_ERRORS)]) writeFileSync(join(project, name), text);
 });
 
 test.afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-test('the README has the recipes the package promises: node:http, Express, Next.js, a Cloudflare Worker, the browser global', () => {
+test('the docs have the recipes the package promises: node:http, Express, Next.js, a Cloudflare Worker, the browser global', () => {
   expect([...recipes.keys()].sort()).toEqual(['browser-global.ts', 'tunnel-cloudflare-worker.ts', 'tunnel-express.ts', 'tunnel-next-route.ts', 'tunnel-node.ts']);
 });
 
 for (const [mode, resolution] of Object.entries(MODES)) {
-  test(`${mode} resolution, strict, skipLibCheck false: the README's recipes compile, and each deliberate error is reported`, () => {
+  test(`${mode} resolution, strict, skipLibCheck false: the docs' recipes compile, and each deliberate error is reported`, () => {
     const tsconfig = `tsconfig.${mode}.json`;
     writeFileSync(
       join(project, tsconfig),

@@ -1,6 +1,6 @@
 // @ts-check
 // Gives our copy of the Sentry SDK names of its own for the globals and markers that copies of the
-// SDK on one page otherwise share. See README, "Next to the page's own Sentry".
+// SDK on one page otherwise share. See docs/neighbours.md.
 
 /**
  * Shared name → our name. Each must still occur in the SDK's code; the build fails when one no

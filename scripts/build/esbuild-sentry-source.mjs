@@ -101,7 +101,7 @@ export function sentrySource(transforms, options = {}) {
             `Sentry SDK files that the build patches or relies on have changed:\n  ${problems.join('\n  ')}\n` +
               'Re-review the transforms against them (scripts/build/esbuild-trim-sentry.mjs: is any trimmed function now reachable ' +
               'for error events? scripts/build/esbuild-isolate-sentry.mjs: any new shared name?), then record the new fingerprints ' +
-              'with `node scripts/build/sentry-fingerprints.mjs --write` (ARCHITECTURE.md, «Upgrading the Sentry SDK»).',
+              'with `node scripts/build/sentry-fingerprints.mjs --write` (docs/development.md, «Upgrading the Sentry SDK»).',
           );
         }
       });

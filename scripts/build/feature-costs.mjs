@@ -2,7 +2,7 @@
 // `npm run size:features`: what each feature costs in the full bundle, measured by building it without
 // that feature (everything else as `npm run build` does it, the second minifier pass included) and
 // comparing gzip bytes; and how the bundle splits between the Sentry SDK and our own code. Writes the
-// table into the README between its feature-costs markers (`--check`: fails if the README's is stale).
+// table into docs/benchmark.md between its feature-costs markers (`--check`: fails if the table there is stale).
 // A feature is taken out by small source cuts, each of which must apply: a cut that no longer matches
 // fails the script rather than measuring nothing.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -151,20 +151,20 @@ const table = [
   `(about ${n(share(sdkBytes))} B gzip, ${Math.round((100 * sdkBytes) / (sdkBytes + ownBytes))}%), our own code ${n(ownBytes)} B (about ${n(share(ownBytes))} B gzip).`,
 ].join('\n');
 
-const README = new URL('../../README.md', import.meta.url);
-const readme = await readFile(README, 'utf8');
+const PAGE = new URL('../../docs/benchmark.md', import.meta.url);
+const page = await readFile(PAGE, 'utf8');
 const START = '<!-- feature-costs:start -->\n';
 const END = '\n<!-- feature-costs:end -->';
-const from = readme.indexOf(START);
-const to = readme.indexOf(END);
-if (from === -1 || to === -1) throw new Error('feature-costs: the README has no feature-costs markers');
-const updated = `${readme.slice(0, from + START.length)}${table}${readme.slice(to)}`;
+const from = page.indexOf(START);
+const to = page.indexOf(END);
+if (from === -1 || to === -1) throw new Error('feature-costs: docs/benchmark.md has no feature-costs markers');
+const updated = `${page.slice(0, from + START.length)}${table}${page.slice(to)}`;
 console.log(table);
 if (process.argv.includes('--check')) {
-  if (updated !== readme) {
-    console.error('feature-costs: the README\'s table is not what the build measures; run npm run size:features');
+  if (updated !== page) {
+    console.error('feature-costs: the table in docs/benchmark.md is not what the build measures; run npm run size:features');
     process.exit(1);
   }
 } else {
-  await writeFile(README, updated);
+  await writeFile(PAGE, updated);
 }

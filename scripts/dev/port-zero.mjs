@@ -1,5 +1,5 @@
 // @ts-check
-// Preloaded (node --import) into a README recipe run as written: whatever port the recipe listens on
+// Preloaded (node --import) into a recipe of docs/tunnel.md run as written: whatever port the recipe listens on
 // (3000), it gets one the OS picks on 127.0.0.1, which is told to the test over the IPC channel.
 import { Server } from 'node:net';
 

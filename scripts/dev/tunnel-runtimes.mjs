@@ -1,6 +1,6 @@
 // @ts-check
 // The published tunnel (dist/tunnel.mjs, dist/tunnel-node.mjs), started where sites run it: in Node
-// (node:http), in Cloudflare's runtime workerd (from npm), and the README's recipes run as written
+// (node:http), in Cloudflare's runtime workerd (from npm), and the recipes of docs/tunnel.md run as written
 // (node:http, Express, a Next.js route module, a Cloudflare Worker). Each answers on 127.0.0.1, on a
 // port the OS picks. Used by the tunnel's tests and by `npm run bench:tunnel`.
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
-import { readmeRecipes } from '../build/readme-recipes.mjs';
+import { docRecipes } from '../build/doc-recipes.mjs';
 
 /** @typedef {typeof import('../../src/tunnel/handler')} HandlerModule */
 /** @typedef {typeof import('../../src/tunnel/node')} NodeModule */
@@ -56,10 +56,10 @@ function scratchProject() {
   return dir;
 }
 
-/** A README recipe, types stripped (esbuild; nothing else changes). */
+/** A recipe from the docs, types stripped (esbuild; nothing else changes). */
 async function recipeModule(/** @type {string} */ name) {
-  const source = readmeRecipes().get(name);
-  if (!source) throw new Error(`the README has no recipe ${name}`);
+  const source = docRecipes().get(name);
+  if (!source) throw new Error(`the docs have no recipe ${name}`);
   return (await transform(source, { loader: 'ts', format: 'esm' })).code;
 }
 
@@ -103,7 +103,7 @@ function serveWorkerd(dir, sockets, placement) {
 /**
  * The tunnel inside workerd, Cloudflare Workers' runtime: a worker that imports `segment-sentry/tunnel`
  * (dist/tunnel.mjs as the module of that name) with `options`, and takes the visitor's address from
- * CF-Connecting-IP as Cloudflare's edge sets it; and, beside it, the README's Worker recipe as written.
+ * CF-Connecting-IP as Cloudflare's edge sets it; and, beside it, the Worker recipe of docs/tunnel.md as written.
  * Its network service allows loopback, so both reach an ingest on 127.0.0.1.
  * @param {Record<string, TunnelOptions>} tunnels options by name, one worker each
  * @param {{ SENTRY_DSN: string }} recipeEnv
@@ -156,7 +156,7 @@ ${[...names, 'recipe'].map((name) => `    (name = "${name}", address = "127.0.0.
 
 // What Next.js does with an app/**/route.ts module (its documented behaviour): each request goes to the
 // export named by its method; with no such export, OPTIONS is answered by Next.js itself (204, Allow: the
-// exported methods) and any other method gets 405. The module is the README's, as written; Next.js itself
+// exported methods) and any other method gets 405. The module is the one docs/tunnel.md shows, as written; Next.js itself
 // is not run.
 const NEXT_ROUTE_RUNNER = `import { createServer } from 'node:http';
 import { nodeTunnelListener } from 'segment-sentry/tunnel/node';
@@ -168,7 +168,7 @@ createServer(nodeTunnelListener(dispatch)).listen(3000);
 `;
 
 /**
- * A Node recipe from the README run as written, in its own process: `tunnel-node.ts`, `tunnel-express.ts`,
+ * A Node recipe from docs/tunnel.md run as written, in its own process: `tunnel-node.ts`, `tunnel-express.ts`,
  * or `tunnel-next-route.ts` (behind the dispatch Next.js does). Its `listen(3000)` gets a port the OS picks.
  * @param {'tunnel-node.ts' | 'tunnel-express.ts' | 'tunnel-next-route.ts'} name @param {{ SENTRY_DSN: string }} env
  * @param {Placement} [placement]

@@ -8,7 +8,7 @@ import type { GlobalApi } from './global-api';
 export const INIT_SOURCE = 'SegmentSentry.init(settings)';
 
 /**
- * Where the settings come from, in this order (docs/settings: the settings element, alone and at once, where
+ * Where the settings come from, in this order (README «On your page»): the settings element, alone and at once, where
  * the page has one; else the page's own SegmentSentry.init(settings), made before Sentry started, whether the
  * loader kept it or the page calls it now; else the Segment app's settings for this source, as analytics.js
  * brings them. The page's own wins over the Segment app's whatever the timing: an init the loader kept is

@@ -31,7 +31,7 @@ export interface ConsentGate {
 }
 
 /**
- * Sentry waits for consent (README, «Consent»). Every envelope goes through here. Unknown: nothing is
+ * Sentry waits for consent (docs/consent.md). Every envelope goes through here. Unknown: nothing is
  * sent and the real transport (fetch, the IndexedDB queue) is not even made; up to 30 events, the
  * page's first and latest session are kept, client reports are not. Granted: what was kept is sent
  * in order, then everything as usual. Denied or revoked: nothing is sent or kept, the offline queue

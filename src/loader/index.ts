@@ -64,7 +64,7 @@ attempt('start-up', () => {
       if (loading || failed || takenOver()) return; // once only; or the full bundle is already here
       loading = true;
       if (!url) {
-        // (README, «The loader»: a module script, eval or a blob: URL)
+        // (docs/loader.md, «The loader on real pages»: a module script, eval or a blob: URL)
         return fail(`no document.currentScript: load ${LOADER_FILE} with <script src>`);
       }
       const full = doc.createElement('script');

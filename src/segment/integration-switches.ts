@@ -11,8 +11,9 @@ export interface LoadedWith {
  * Segment's per-call switches, as analytics.js applies them to its destinations: `{Sentry: false}`, or
  * `{All: false}` without `Sentry: true`, keeps a call from Sentry. analytics.js merges the load options'
  * `integrations` into every call, so once the page loads analytics.js with `{Sentry: false}` (to keep Segment's
- * own Sentry destination out, README «Settings from the Segment app») every call says `Sentry: false`: then only
- * `{All: false}` keeps a call out, and a call's own `Sentry: false` cannot be told apart, so it is not a switch.
+ * own Sentry destination out; docs/segment.md, «The per-call switch and the load option») every call says
+ * `Sentry: false`: then only `{All: false}` keeps a call out, and a call's own `Sentry: false` cannot be told
+ * apart, so it is not a switch.
  * (Pure; the load options are read from analytics.js as the call is delivered.)
  */
 export function keptOutOfSentry(event: SegmentEvent, analytics: LoadedWith | undefined): boolean {

@@ -1,5 +1,5 @@
 /**
- * One pattern syntax for every list setting (documented in the README):
+ * One pattern syntax for every list setting (documented in README.md, «Settings»):
  * - a string written `/source/flags` is a regular expression;
  * - for ignoreErrors, ignoreUrls and whitelistUrls any other string is a plain substring match
  *   (Sentry's own semantics for string patterns);

@@ -1,6 +1,6 @@
 // The published tunnel, black-box over HTTP, where sites run it: in Node (node:http through
-// `segment-sentry/tunnel/node`) and in Cloudflare's runtime workerd. Every promise the README makes,
-// every refusal included, is checked in each runtime; then each README recipe (node:http, Express,
+// `segment-sentry/tunnel/node`) and in Cloudflare's runtime workerd. Every promise docs/tunnel.md makes,
+// every refusal included, is checked in each runtime; then each recipe of docs/tunnel.md (node:http, Express,
 // a Next.js route module, a Cloudflare Worker) is run as written and checked for the promises a
 // mount can break. The ingest is a local stand-in that records what it is sent (./test-kit.ts).
 import { expect, test } from '@playwright/test';
@@ -207,7 +207,7 @@ for (const runtime of RUNTIMES) {
   });
 }
 
-// Each README recipe, as written: the promises a mount can break (every method reaches the tunnel, the
+// Each recipe of docs/tunnel.md, as written: the promises a mount can break (every method reaches the tunnel, the
 // visitor's address is the one the platform vouches for, an oversized body is a clean 413).
 const RECIPES = [
   { name: 'tunnel-node.ts', visitor: {}, vouched: '127.0.0.1' },
