@@ -1,4 +1,4 @@
-import { captureException, captureMessage, flush } from '@sentry/core';
+import { captureException, captureMessage, flush, getCurrentScope } from '@sentry/core';
 import { categoryPreferencesOf } from '../consent/consent';
 import { attempt } from '../sentry/guard';
 import { hearConsent, keep, type ConsentMark, type LoaderHandoff } from '../loader/protocol';
@@ -37,18 +37,17 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
   // Captures made before start-up (the loader's first, then ours) are kept, up to the loader protocol's one cap,
   // each with the consent in force when it was made; once Sentry starts, the consent gate decides on each from
   // that alone (consent-transport.ts, replay).
-  const pending: Array<[capture: () => string, consent: ConsentMark]> = [];
+  const pending: Array<[capture: (eventId?: string) => void, consent: ConsentMark]> = [];
+  const exceptionLater = (error: unknown) => (eventId?: string) => void captureException(error, { event_id: eventId });
+  const messageLater = (text: string) => (eventId?: string) => void getCurrentScope().captureMessage(text, undefined, { event_id: eventId });
   for (const call of handoff.calls) {
-    if (call[0] === 'captureException') keep(pending, [() => captureException(call[1][0]), call[2]]);
-    else if (call[0] === 'captureMessage') attempt('replaying SegmentSentry.captureMessage', () => {
-      const text = textOf(call[1][0]);
-      keep(pending, [() => captureMessage(text), call[2]]);
-    });
+    if (call[0] === 'captureException') keep(pending, [exceptionLater(call[1][0]), call[2]]);
+    else if (call[0] === 'captureMessage') attempt('replaying SegmentSentry.captureMessage', () => keep(pending, [messageLater(textOf(call[1][0])), call[2]]));
   }
   handoff.calls = handoff.calls.filter((call) => call[0] === 'flush');
   if (handoff.badConsent) log.warn(SET_CONSENT_USAGE);
 
-  const whenStarted = (capture: () => string) => void keep(pending, [capture, handoff.consent]);
+  const whenStarted = (capture: (eventId?: string) => void) => void keep(pending, [capture, handoff.consent]);
 
   function start(settings: unknown, source: string): boolean {
     return (
@@ -78,7 +77,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     captureException(error) {
       return attempt('SegmentSentry.captureException', () => {
         if (started) return captureException(error);
-        whenStarted(() => captureException(error));
+        whenStarted(exceptionLater(error));
         return undefined;
       });
     },
@@ -86,7 +85,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
       return attempt('SegmentSentry.captureMessage', () => {
         const text = textOf(message);
         if (started) return captureMessage(text);
-        whenStarted(() => captureMessage(text));
+        whenStarted(messageLater(text));
         return undefined;
       });
     },

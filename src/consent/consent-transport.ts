@@ -1,4 +1,4 @@
-import type { Envelope, Transport, TransportMakeRequestResponse } from '@sentry/core';
+import { uuid4, type Envelope, type Transport, type TransportMakeRequestResponse } from '@sentry/core';
 import { consentState, type CategoryPreferences, type ConsentState } from './consent';
 // The same cap as what the loader and early-errors keep: enough to explain what happened before the
 // visitor answered, bounded so a page that never asks cannot grow it.
@@ -27,7 +27,7 @@ export interface ConsentGate {
    * Sentry would have sent it then). Not answered then: the visitor's first answer decided for it
    * (protocol.ts, hearConsent), so that is unknown still, and it waits with the rest for the answer.
    */
-  replay(preferences: CategoryPreferences | undefined, capture: () => string): void;
+  replay(preferences: CategoryPreferences | undefined, capture: (eventId: string) => void): void;
 }
 
 /**
@@ -95,8 +95,10 @@ export function createConsentGate(
     replay(preferences, capture) {
       const then = consentState(required, preferences);
       if (then === 'denied') return;
-      const eventId = capture();
+      // Known before the capture: its envelope may reach the gate before capture returns.
+      const eventId = uuid4();
       if (then === 'granted') grantedThen.add(eventId);
+      capture(eventId);
     },
     enforce: (inner) => ({
       send: (envelope) => (allowed(envelope) ? (grantedThen.delete(envelope[0].event_id), inner.send(envelope)) : Promise.resolve({})),

@@ -167,8 +167,12 @@ export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKe
   handoff.analyticsConnected = false;
   const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
   if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
+  // A kept call's consent (Segment's consent tools stamp it on each call in a plugin of their own, after
+  // dispatch_start) is heard now, in its place among the page's other consent calls.
   const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
-    handoff.forward ? handoff.forward(type, event) : keep(handoff.analytics, [type, event]);
+    handoff.forward
+      ? handoff.forward(type, event)
+      : (hearConsent(handoff, event && event.context && event.context.consent && event.context.consent.categoryPreferences), keep(handoff.analytics, [type, event]));
   analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
   handoff.analyticsConnected = true;
   if (analytics.on) {

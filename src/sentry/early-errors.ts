@@ -2,8 +2,8 @@ import { captureException } from '@sentry/core';
 import { attempt } from './guard';
 import { keep, listenForErrors, type ConsentMark, type KeptError, type LoaderHandoff } from '../loader/protocol';
 
-/** Captures something kept before start-up under the consent it happened with, and returns its event id. */
-export type ReplayKept = (consent: ConsentMark, capture: () => string) => void;
+/** Captures something kept before start-up (with the event id given) under the consent it happened with. */
+export type ReplayKept = (consent: ConsentMark, capture: (eventId?: string) => void) => void;
 
 /**
  * Errors thrown before Sentry starts (the settings element further down the page, init() called
@@ -20,7 +20,7 @@ export function collectEarlyErrors(target: Window, handoff: LoaderHandoff): { se
     sendAndStop(replay) {
       stop();
       for (const [handler, error, consent] of kept.splice(0)) {
-        replay(consent, () => captureException(error, { mechanism: { type: `auto.browser.global_handlers.${handler}`, handled: false } }));
+        replay(consent, (eventId) => captureException(error, { event_id: eventId, mechanism: { type: `auto.browser.global_handlers.${handler}`, handled: false } }));
       }
     },
   };
