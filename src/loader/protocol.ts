@@ -81,6 +81,15 @@ export function hearConsent(handoff: LoaderHandoff, given: unknown): boolean {
   return true;
 }
 
+/** The consent a call carries (Segment's consent tools stamp it), heard; what a hostile getter throws stays here. */
+function hearConsentOf(handoff: LoaderHandoff, event?: SegmentEvent): void {
+  try {
+    hearConsent(handoff, event?.context?.consent?.categoryPreferences);
+  } catch {
+    // (a hostile getter)
+  }
+}
+
 /** Adds to a list of what is kept, up to MAX_KEPT; false when it was full. */
 export function keep<T>(list: T[], item: T): boolean {
   return list.length < MAX_KEPT && list.push(item) > 0;
@@ -170,21 +179,13 @@ export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKe
   // A kept call's consent (Segment's consent tools stamp it on each call in a plugin of their own, after
   // dispatch_start) is heard now, in its place among the page's other consent calls.
   const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
-    handoff.forward
-      ? handoff.forward(type, event)
-      : (hearConsent(handoff, event && event.context && event.context.consent && event.context.consent.categoryPreferences), keep(handoff.analytics, [type, event]));
+    handoff.forward ? handoff.forward(type, event) : (hearConsentOf(handoff, event), keep(handoff.analytics, [type, event]));
   analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
   handoff.analyticsConnected = true;
   if (analytics.on) {
     analytics.on('reset', () => deliver('reset'));
     // Every consent change, even one a blocking middleware drops before our plugin (see watchConsent, which
     // the full bundle uses from then on): the latest, whatever the cap.
-    analytics.on('dispatch_start', (ctx) => {
-      try {
-        hearConsent(handoff, ctx.event!.context!.consent!.categoryPreferences);
-      } catch {
-        // (a call without that path, or a hostile getter)
-      }
-    });
+    analytics.on('dispatch_start', (ctx) => hearConsentOf(handoff, ctx.event));
   }
 }
