@@ -1,5 +1,6 @@
 // `node scripts/build/check-layout.mjs`: keeps src/ in folders, one per part (ARCHITECTURE.md, «Code map»),
-// with imports running one way: nothing imports an entry, and the loader's entry reaches no Sentry code.
+// with imports running one way: nothing imports an entry, no file reaches itself through its imports (type-only
+// ones included: a reader follows those too), and the loader's entry reaches no Sentry code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const IMPORT = /(?:^|[\s;])(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?[
 
 /** @param {string} dir @returns {string[]} every .ts file below dir */
 function sourceFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((entry) => {
     const path = join(dir, entry.name);
     return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : [];
   });
@@ -40,6 +41,35 @@ function resolveRelative(/** @type {string} */ from, /** @type {string} */ speci
   // A `.js` specifier names the `.ts` source (TypeScript's rule for ES module imports).
   const source = base.endsWith('.js') ? `${base.slice(0, -3)}.ts` : base;
   return [source, `${base}.ts`, `${base}.d.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
+}
+
+/**
+ * Files that reach themselves through their imports: a circle for each import that closes one, as a walk in
+ * file order meets it (at least one wherever there is any), named from the file where the walk entered it.
+ * @param {string} root @param {string[]} files @returns {string[]}
+ */
+function importCycles(root, files) {
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {Map<string, 'open' | 'done'>} */
+  const state = new Map();
+  // `path`: the files from where the walk started down to `file`, each importing the next.
+  const visit = (/** @type {string} */ file, /** @type {string[]} */ path) => {
+    state.set(file, 'open');
+    for (const { specifier } of importsOf(file)) {
+      const target = resolveRelative(file, specifier);
+      if (!target) continue;
+      if (state.get(target) === 'open') {
+        const circle = path.slice(path.indexOf(target));
+        problems.push(`${[...circle, target].map((path) => relative(root, path)).join(' → ')}: imports run in a circle; move the piece they share to where the arrows run one way`);
+      } else if (!state.has(target)) {
+        visit(target, [...path, target]);
+      }
+    }
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file, [file]);
+  return problems;
 }
 
 /**
@@ -67,6 +97,7 @@ export function layoutProblems(root, importers = ['src', 'e2e', 'bench', 'script
       }
     }
   }
+  problems.push(...importCycles(root, sourceFiles(src)));
   const seen = new Set();
   const walk = (/** @type {string} */ file, /** @type {string[]} */ chain) => {
     if (seen.has(file)) return;
@@ -88,5 +119,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const problems = layoutProblems(fileURLToPath(new URL('../..', import.meta.url)));
   for (const problem of problems) console.error(`layout: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log('layout: src/ in folders, no import of an entry, the loader free of Sentry code');
+  console.log('layout: src/ in folders, no import of an entry, no circle of imports, the loader free of Sentry code');
 }

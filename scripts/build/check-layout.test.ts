@@ -52,3 +52,20 @@ test('Sentry code reached from the loader is named with the chain of imports; ty
     }),
   ).toEqual(["src/loader/index.ts → src/loader/protocol.ts → src/segment/bounded.ts: imports '@sentry/core'; the loader carries no Sentry code"]);
 });
+
+test('files that import each other, type-only imports included, are named as one circle', () => {
+  expect(
+    problemsOf({
+      'src/tunnel/handler.ts': "import { vouched } from './client-address.js';\n",
+      'src/tunnel/client-address.ts': "import type { Info } from './handler.js';\n",
+      'src/settings/a.ts': "import { b } from './b';\n",
+      'src/settings/b.ts': "export { c } from '../sentry/c';\n",
+      'src/sentry/c.ts': "import type { A } from '../settings/a';\n",
+      'src/consent/self.ts': "import type { Self } from './self';\n",
+    }),
+  ).toEqual([
+    'src/consent/self.ts → src/consent/self.ts: imports run in a circle; move the piece they share to where the arrows run one way',
+    'src/sentry/c.ts → src/settings/a.ts → src/settings/b.ts → src/sentry/c.ts: imports run in a circle; move the piece they share to where the arrows run one way',
+    'src/tunnel/client-address.ts → src/tunnel/handler.ts → src/tunnel/client-address.ts: imports run in a circle; move the piece they share to where the arrows run one way',
+  ]);
+});

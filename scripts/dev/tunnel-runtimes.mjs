@@ -16,6 +16,7 @@ import { docRecipes } from '../build/doc-recipes.mjs';
 /** @typedef {typeof import('../../src/tunnel/node')} NodeModule */
 /** @typedef {import('../../src/tunnel/handler').TunnelOptions} TunnelOptions */
 /** @typedef {{ url: string, pid: number, close(): Promise<void> }} RunningTunnel */
+/** @typedef {import('./request-probe.mjs').Probe} Probe */
 /** @typedef {{ cpu?: number }} Placement a core to pin the process to (the benchmark's "one core"), with taskset */
 
 /**
@@ -170,16 +171,18 @@ createServer(nodeTunnelListener(dispatch)).listen(3000);
 /**
  * A Node recipe from docs/tunnel.md run as written, in its own process: `tunnel-node.ts`, `tunnel-express.ts`,
  * or `tunnel-next-route.ts` (behind the dispatch Next.js does). Its `listen(3000)` gets a port the OS picks.
+ * With `probe`, the process also runs ./request-probe.mjs, and `probe()` asks it what the requests left behind.
  * @param {'tunnel-node.ts' | 'tunnel-express.ts' | 'tunnel-next-route.ts'} name @param {{ SENTRY_DSN: string }} env
- * @param {Placement} [placement]
- * @returns {Promise<RunningTunnel>}
+ * @param {Placement & { probe?: boolean }} [options]
+ * @returns {Promise<RunningTunnel & { probe(): Promise<Probe> }>}
  */
-export async function recipeProcess(name, env, placement = {}) {
+export async function recipeProcess(name, env, options = {}) {
   const dir = scratchProject();
   writeFileSync(join(dir, 'recipe.mjs'), await recipeModule(name));
   const main = name === 'tunnel-next-route.ts' ? 'next-route-runner.mjs' : 'recipe.mjs';
   if (main !== 'recipe.mjs') writeFileSync(join(dir, main), NEXT_ROUTE_RUNNER);
-  const [command, args] = pinned(process.execPath, ['--import', join(ROOT, 'scripts/dev/port-zero.mjs'), join(dir, main)], placement);
+  const probing = options.probe ? ['--expose-gc', '--import', join(ROOT, 'scripts/dev/request-probe.mjs')] : [];
+  const [command, args] = pinned(process.execPath, [...probing, '--import', join(ROOT, 'scripts/dev/port-zero.mjs'), join(dir, main)], options);
   const child = spawn(command, args, {
     cwd: dir,
     env: { ...process.env, ...env },
@@ -201,5 +204,17 @@ export async function recipeProcess(name, env, placement = {}) {
     await close();
     throw error;
   });
-  return { url: `http://127.0.0.1:${port}${PATH}`, pid: /** @type {number} */ (child.pid), close };
+  const probe = () => {
+    if (!options.probe) throw new Error(`${name} was started without the probe`);
+    return /** @type {Promise<Probe>} */ (new Promise((resolve) => {
+      const answer = (/** @type {any} */ message) => {
+        if (!message?.probe) return;
+        child.off('message', answer);
+        resolve(message.probe);
+      };
+      child.on('message', answer);
+      child.send('probe');
+    }));
+  };
+  return { url: `http://127.0.0.1:${port}${PATH}`, pid: /** @type {number} */ (child.pid), close, probe };
 }

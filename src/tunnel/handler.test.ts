@@ -90,6 +90,30 @@ test.describe('the tunnel handler', () => {
     expect(response.status).toBe(502);
   });
 
+  test('answers 502 when the ingest does not answer within upstreamTimeoutMs', async () => {
+    const silent = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason)))) as typeof fetch;
+    const dsn = 'https://publickey@o1.ingest.sentry.io/42';
+    const response = await createTunnelHandler({ allowedDsns: [dsn], upstreamTimeoutMs: 20, fetch: silent })(post(envelopeFor(dsn)));
+    expect(response.status).toBe(502);
+  });
+
+  test('the ingest\'s timeout goes with the request: once answered, nothing of it is left to fire', async () => {
+    const UPSTREAM_TIMEOUT_MS = 20;
+    const signals: AbortSignal[] = [];
+    const fetchSpy = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      signals.push(init!.signal!);
+      return new Response('{}', { status: 200 });
+    }) as typeof fetch;
+    const dsn = 'https://publickey@o1.ingest.sentry.io/42';
+    const response = await createTunnelHandler({ allowedDsns: [dsn], upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS, fetch: fetchSpy })(post(envelopeFor(dsn)));
+    expect(response.status).toBe(200);
+    // Node runs timers in the order they fall due: one set now for twice as long runs after any the request set.
+    await new Promise((resolve) => setTimeout(resolve, 2 * UPSTREAM_TIMEOUT_MS));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
+  });
+
   test.describe('refuses, and contacts nothing', () => {
     const allowed = 'https://publickey@o1.ingest.sentry.io/42';
     const refusals: Array<[string, () => Request, number]> = [

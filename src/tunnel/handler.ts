@@ -126,31 +126,39 @@ export function createTunnelHandler(options: TunnelOptions): TunnelHandler {
       const value = request.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    const address = vouchedClientAddress(request, info, trustedProxies);
+    const address = vouchedClientAddress(request, info?.clientAddress, trustedProxies);
     if (address) headers['X-Forwarded-For'] = address;
-    let upstream: Response;
+    // The ingest's whole answer, headers and body, within upstreamTimeoutMs; the timer goes with the request
+    // (AbortSignal.timeout's would outlive it by up to that long).
+    const upstreamTimeout = new AbortController();
+    const timer = setTimeout(() => upstreamTimeout.abort(), upstreamTimeoutMs);
     try {
-      upstream = await (options.fetch ?? fetch)(ingestUrl(target), {
-        method: 'POST',
-        body,
-        headers,
-        // A redirect could lead anywhere; the tunnel talks to the allowed ingest and nothing else.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(upstreamTimeoutMs),
-      });
-    } catch {
-      return refuse(502, 'Sentry could not be reached', cors);
+      let upstream: Response;
+      try {
+        upstream = await (options.fetch ?? fetch)(ingestUrl(target), {
+          method: 'POST',
+          body,
+          headers,
+          // A redirect could lead anywhere; the tunnel talks to the allowed ingest and nothing else.
+          redirect: 'manual',
+          signal: upstreamTimeout.signal,
+        });
+      } catch {
+        return refuse(502, 'Sentry could not be reached', cors);
+      }
+      const answer: Record<string, string> = { ...cors, 'Content-Type': 'application/json' };
+      for (const name of PASSED_BACK_HEADERS) {
+        const value = upstream.headers.get(name);
+        if (value !== null) answer[name] = value;
+      }
+      // Only the status and headers matter to the SDK; the ingest's small JSON answer is passed on as it is.
+      // (An opaque redirect has status 0: the ingest sent the browser elsewhere, which is not an answer.)
+      const status = upstream.status >= 200 && upstream.status <= 599 ? upstream.status : 502;
+      const text = await upstream.text().catch(() => '');
+      return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, headers: answer });
+    } finally {
+      clearTimeout(timer);
     }
-    const answer: Record<string, string> = { ...cors, 'Content-Type': 'application/json' };
-    for (const name of PASSED_BACK_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) answer[name] = value;
-    }
-    // Only the status and headers matter to the SDK; the ingest's small JSON answer is passed on as it is.
-    // (An opaque redirect has status 0: the ingest sent the browser elsewhere, which is not an answer.)
-    const status = upstream.status >= 200 && upstream.status <= 599 ? upstream.status : 502;
-    const text = await upstream.text().catch(() => '');
-    return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, headers: answer });
   };
 
   return async (request, info) => {

@@ -1,6 +1,9 @@
 // segment-sentry/tunnel/node: mounts the Fetch API tunnel handler on Node's own HTTP server (node:http,
 // Express, Fastify's raw handler): one (request, response) listener. Kept apart from the handler so
-// that edge runtimes, which have no node:stream, never load it.
+// that edge runtimes, which have no node:stream, never load it. Whatever it adds for a request (a
+// listener, a timer) it removes when that request ends, however it ends: a keep-alive connection
+// outlives many requests, and must not carry what each one left.
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TunnelHandler } from './handler.js';
 import { DRAIN_BYTES } from './read-body.js';
@@ -12,39 +15,66 @@ import { DRAIN_BYTES } from './read-body.js';
 const LINGER_MS = 2_000;
 const LINGER_BYTES = DRAIN_BYTES;
 
-/**
- * The request body as a web stream that reads only when asked (so a refused body stays unread) and
- * whose cancel stops reading without destroying the socket: the answer must still reach the client.
- * `detach` lets go of the body whether or not the handler read or cancelled it.
- */
-function bodyStream(incoming: IncomingMessage): { stream: ReadableStream<Uint8Array>; detach(): void } {
-  incoming.pause();
-  let onData: ((chunk: Buffer) => void) | undefined;
-  let finish: (() => void) | undefined;
-  const detach = () => {
-    if (onData) incoming.removeListener('data', onData);
-    if (finish) incoming.removeListener('end', finish);
+// `Expect: 100-continue`: Node answers `100 Continue` itself before any request listener runs, unless the
+// server listens for 'checkContinue'; a client told to go on then sends the body the tunnel is about to
+// refuse. So, on the first request the tunnel answers, it learns its server and listens there: a request
+// expecting 100 Continue is passed to the server's request listeners as Node would, and one the tunnel
+// takes (synchronously, as node:http and Express route) owes its 100 Continue until the handler reads the
+// body. Any other is told to go on at once, as Node would have. A server with its own 'checkContinue'
+// listener, then or later, is left to it.
+const continueOwed = new WeakSet<IncomingMessage>();
+const serversWatched = new WeakSet<EventEmitter>();
+
+function refuseBeforeContinue(server: unknown): void {
+  if (!(server instanceof EventEmitter) || serversWatched.has(server) || server.listenerCount('checkContinue') > 0) return;
+  serversWatched.add(server);
+  const onCheckContinue = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (server.listenerCount('checkContinue') > 1) {
+      server.removeListener('checkContinue', onCheckContinue);
+      return;
+    }
+    continueOwed.add(incoming);
+    server.emit('request', incoming, outgoing);
+    // (A route that answered at once needs no 100 Continue, and one after its answer would corrupt the connection.)
+    if (continueOwed.delete(incoming) && !outgoing.headersSent) outgoing.writeContinue();
   };
+  server.on('checkContinue', onCheckContinue);
+}
+
+/**
+ * The request body as a web stream that reads only when the handler asks (so a refused body stays
+ * unread, and a `100 Continue` owed is sent only then) and whose cancel stops reading without destroying
+ * the socket: the answer must still reach the client. `detach` lets go of the body whether or not the
+ * handler read or cancelled it.
+ */
+function bodyStream(incoming: IncomingMessage, beforeFirstRead?: () => void): { stream: ReadableStream<Uint8Array>; detach(): void } {
+  incoming.pause();
+  let detach: () => void = () => undefined;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      onData = (chunk) => {
+      const onData = (chunk: Buffer) => {
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+        incoming.pause();
       };
-      incoming.on('data', onData);
-      finish = () => controller.close();
-      incoming.once('end', finish);
-      incoming.once('error', (error) => controller.error(error));
+      const onEnd = () => controller.close();
+      const onError = (error: Error) => controller.error(error);
       // The client went away mid-body.
-      incoming.once('aborted', () => controller.error(new Error('aborted')));
+      const onAborted = () => controller.error(new Error('aborted'));
+      incoming.on('data', onData).once('end', onEnd).once('error', onError).once('aborted', onAborted);
+      detach = () => {
+        incoming.removeListener('data', onData).removeListener('end', onEnd).removeListener('error', onError).removeListener('aborted', onAborted);
+      };
     },
     pull() {
+      beforeFirstRead?.();
+      beforeFirstRead = undefined;
       incoming.resume();
     },
     // Only this stream's own listeners: the answer's drain (respondWith) may already be reading.
-    cancel: detach,
-  }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
-  return { stream, detach };
+    cancel: () => detach(),
+    // No read ahead: pull() runs only for a read the handler asked for, one chunk at a time.
+  }, { highWaterMark: 0 });
+  return { stream, detach: () => detach() };
 }
 
 function requestFrom(incoming: IncomingMessage, body: ReadableStream<Uint8Array> | null): Request {
@@ -85,10 +115,6 @@ async function respondWith(incoming: IncomingMessage, outgoing: ServerResponse, 
     finish();
     incoming.socket.destroy();
   }, LINGER_MS);
-  const finish = () => {
-    clearTimeout(deadline);
-    if (!outgoing.writableEnded) outgoing.end();
-  };
   const drop = (chunk: Buffer) => {
     dropped += chunk.byteLength;
     if (dropped <= LINGER_BYTES) return;
@@ -97,17 +123,29 @@ async function respondWith(incoming: IncomingMessage, outgoing: ServerResponse, 
     incoming.removeListener('data', drop);
     incoming.pause();
   };
+  // Everything the linger added goes with it. On the request and the response only, never on the socket:
+  // a keep-alive connection outlives the request ('close' on the response is Node's own for the connection
+  // closing before the response ended).
+  const finish = () => {
+    clearTimeout(deadline);
+    incoming.removeListener('data', drop);
+    incoming.removeListener('end', finish);
+    outgoing.removeListener('close', finish);
+    if (!outgoing.writableEnded) outgoing.end();
+  };
   incoming.on('data', drop);
   incoming.once('end', finish);
-  incoming.socket.once('close', finish);
+  outgoing.once('close', finish);
   incoming.resume();
 }
 
 /** A node:http listener that answers with `handler`, passing on the peer address as the visitor's. */
 export function nodeTunnelListener(handler: TunnelHandler): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   return (incoming, outgoing) => {
+    const owesContinue = continueOwed.delete(incoming);
+    refuseBeforeContinue((incoming.socket as { server?: unknown } | null)?.server);
     const respond = async (): Promise<void> => {
-      const body = incoming.method !== 'GET' && incoming.method !== 'HEAD' ? bodyStream(incoming) : undefined;
+      const body = incoming.method !== 'GET' && incoming.method !== 'HEAD' ? bodyStream(incoming, owesContinue ? () => outgoing.writeContinue() : undefined) : undefined;
       let request: Request;
       try {
         request = requestFrom(incoming, body?.stream ?? null);

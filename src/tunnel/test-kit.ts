@@ -1,8 +1,10 @@
 // What the tunnel's tests share: a stand-in for Sentry's ingest on 127.0.0.1 that records what it is
 // sent byte for byte, real envelopes as the browser SDK makes them, and an HTTP client that can do
 // what a hostile or slow client does (stall, trickle, stream an endless body) and tell a clean answer
-// from a reset connection.
+// from a reset connection; and a keep-alive connection spoken by hand, request after request.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { createEnvelope, serializeEnvelope, type Envelope } from '@sentry/core';
 
 export interface Received {
@@ -120,4 +122,87 @@ async function streamInto(outgoing: ReturnType<typeof httpRequest>, total: numbe
     if (!outgoing.write(chunk)) await new Promise((resolve) => outgoing.once('drain', resolve));
   }
   if (!outgoing.destroyed) outgoing.end();
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * One keep-alive connection spoken by hand, for what Node's client will not do: send a body only after its
+ * answer came, or watch for an interim `100 Continue`. `answer()` resolves with the next response, an
+ * interim one included, once it has arrived whole.
+ */
+export async function rawConnection(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  // Each request waits for its answer: Nagle's algorithm would hold every next one for the server's delayed ACK.
+  socket.setNoDelay(true);
+  await once(socket, 'connect');
+  let buffered = Buffer.alloc(0);
+  let failure: Error | undefined;
+  let arrived: () => void = () => undefined;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    arrived();
+  });
+  socket.on('error', (error) => {
+    failure = error;
+    arrived();
+  });
+  socket.on('close', () => {
+    failure ??= new Error('the server closed the connection');
+    arrived();
+  });
+  const parsed = (): RawAnswer | undefined => {
+    const headEnd = buffered.indexOf('\r\n\r\n');
+    if (headEnd === -1) return undefined;
+    const [statusLine = '', ...lines] = buffered.subarray(0, headEnd).toString('latin1').split('\r\n');
+    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const status = Number(statusLine.split(' ')[1]);
+    let end = headEnd + 4;
+    const chunks: Buffer[] = [];
+    if (status >= 200 && headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const sizeEnd = buffered.indexOf('\r\n', end);
+        if (sizeEnd === -1) return undefined;
+        const size = parseInt(buffered.subarray(end, sizeEnd).toString('latin1'), 16);
+        if (buffered.byteLength < sizeEnd + 2 + size + 2) return undefined;
+        chunks.push(buffered.subarray(sizeEnd + 2, sizeEnd + 2 + size));
+        end = sizeEnd + 2 + size + 2;
+        if (size === 0) break;
+      }
+    } else if (status >= 200) {
+      const length = Number(headers['content-length'] ?? 0);
+      if (buffered.byteLength < end + length) return undefined;
+      chunks.push(buffered.subarray(end, end + length));
+      end += length;
+    }
+    buffered = buffered.subarray(end);
+    return { status, headers, body: Buffer.concat(chunks) };
+  };
+  return {
+    /** The client's port, as the server sees it. */
+    port: socket.localPort!,
+    write: (data: string | Uint8Array) => socket.write(data),
+    answer: () =>
+      new Promise<RawAnswer>((resolve, reject) => {
+        arrived = () => {
+          const next = parsed();
+          if (next) resolve(next);
+          else if (failure) reject(failure);
+        };
+        arrived();
+      }),
+    close: () => void socket.destroy(),
+  };
+}
+
+/** A request's head as a client writes it, declaring a body of `length` bytes. */
+export function requestHead(url: string, length: number, headers: Record<string, string> = {}, method = 'POST'): string {
+  const { host, pathname } = new URL(url);
+  const lines = Object.entries({ Host: host, 'Content-Length': String(length), ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `${method} ${pathname} HTTP/1.1\r\n${lines.join('')}\r\n`;
 }
