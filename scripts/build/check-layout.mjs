@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 const TOP_LEVEL_FILES = ['index.ts', 'public-types.ts'];
 /** What runs when loaded (or is published as its own module): importing one would run it twice, or pull a part up. */
 const ENTRIES = ['index.ts', 'loader/index.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
+/**
+ * The parts, lowest first: a part imports from its own folder and from parts below it, never from one beside or
+ * above it (type-only imports too: a reader follows them as well). The tunnel stands beside the browser parts and
+ * uses only the DSN parsing below it.
+ */
+const PART_ORDER = ['shared', 'loader', 'settings', 'sentry', 'consent', 'segment', 'api'];
+const PART_BELOW = { tunnel: ['shared', 'settings'] };
+
 /** The loader stays small and Sentry-free: whatever it imports, however deep, must not reach these. */
 const LOADER_ENTRY = 'loader/index.ts';
 const LOADER_FORBIDDEN = /^@sentry\//;
@@ -72,6 +80,37 @@ function importCycles(root, files) {
   return problems;
 }
 
+/** The part (folder under src/) a file belongs to, or undefined for the files directly under src/. */
+function partOf(/** @type {string} */ src, /** @type {string} */ file) {
+  const path = relative(src, file).split(/[\\/]/);
+  return path.length > 1 ? path[0] : undefined;
+}
+
+/**
+ * Each import that runs up or sideways between parts (PART_ORDER), naming the file, the part it reaches and the import.
+ * @param {string} root @param {string[]} files every source file below src/
+ */
+function upwardImports(root, files) {
+  const src = join(root, 'src');
+  /** @type {(from: string, to: string) => boolean} */
+  const mayImport = (from, to) =>
+    from in PART_BELOW ? PART_BELOW[/** @type {keyof typeof PART_BELOW} */ (from)].includes(to) : PART_ORDER.indexOf(to) >= 0 && PART_ORDER.indexOf(to) < PART_ORDER.indexOf(from);
+  const problems = [];
+  for (const file of files) {
+    const from = partOf(src, file);
+    if (!from) continue;
+    for (const { specifier } of importsOf(file)) {
+      const target = resolveRelative(file, specifier);
+      const to = target && partOf(src, target);
+      if (!to || to === from || mayImport(from, to)) continue;
+      problems.push(
+        `${relative(root, file)}: imports ${relative(root, /** @type {string} */ (target))} ('${specifier}'), but src/${to}/ is not below src/${from}/ (${[...PART_ORDER].join(' < ')}; the tunnel uses only ${PART_BELOW.tunnel.join(' and ')}); move the piece to where the arrows run one way`,
+      );
+    }
+  }
+  return problems;
+}
+
 /**
  * Every way the tree below `root` breaks the layout, one line each, naming the file and the import.
  * @param {string} root the project folder (src/ is below it)
@@ -97,7 +136,7 @@ export function layoutProblems(root, importers = ['src', 'e2e', 'bench', 'script
       }
     }
   }
-  problems.push(...importCycles(root, sourceFiles(src)));
+  problems.push(...importCycles(root, sourceFiles(src)), ...upwardImports(root, sourceFiles(src)));
   const seen = new Set();
   const walk = (/** @type {string} */ file, /** @type {string[]} */ chain) => {
     if (seen.has(file)) return;
@@ -119,5 +158,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const problems = layoutProblems(fileURLToPath(new URL('../..', import.meta.url)));
   for (const problem of problems) console.error(`layout: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log('layout: src/ in folders, no import of an entry, no circle of imports, the loader free of Sentry code');
+  console.log('layout: src/ in folders, imports running down the parts, no import of an entry, no circle of imports, the loader free of Sentry code');
 }

@@ -2,7 +2,7 @@ import { keepAnalyticsCalls, MAX_KEPT, type LoaderHandoff } from '../loader/prot
 import { untilAnalyticsConnects } from '../segment/analytics-arrival';
 import { SEGMENT_APP_SOURCE, SEGMENT_SETTINGS_WAIT_MS, whenSegmentSettings } from '../segment/segment-app-settings';
 import { log } from '../sentry/log';
-import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from '../settings/settings-element';
+import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
 import type { GlobalApi } from './global-api';
 
 export const INIT_SOURCE = 'SegmentSentry.init(settings)';

@@ -4,8 +4,9 @@ import { consentState, type CategoryPreferences, type ConsentState } from './con
 // visitor answered, bounded so a page that never asks cannot grow it.
 import { MAX_KEPT } from '../loader/protocol';
 import { emptyOfflineQueue } from '../sentry/offline-queue';
+import type { TransportGate } from '../sentry/sentry-client';
 
-export interface ConsentGate {
+export interface ConsentGate extends TransportGate {
   /** The visitor's latest preferences; the state follows from them (consent.ts). */
   update(preferences: CategoryPreferences): void;
   /**

@@ -2,7 +2,20 @@
 // everything that happens before the full bundle runs and leaves it on `window.SegmentSentry._loader`;
 // the full bundle takes it over. No Sentry code here: the loader imports this module too.
 import type { SegmentSentryApi } from '../public-types';
-import type { SegmentEvent } from '../segment/segment-mapping';
+
+/** The parts of a Segment event (analytics.js `ctx.event`) this destination reads: what the plugin hands over. */
+export interface SegmentEvent {
+  userId?: string | null;
+  anonymousId?: string | null;
+  traits?: Record<string, unknown> | null;
+  event?: string | null;
+  name?: string | null;
+  properties?: Record<string, unknown> | null;
+  /** Segment's consent tools stamp the visitor's preferences here (`context.consent.categoryPreferences`). */
+  context?: { consent?: { categoryPreferences?: unknown } | null } | null;
+  /** The call's integration switches, the load options' merged in by analytics.js. */
+  integrations?: Record<string, unknown> | null;
+}
 
 /** The full bundle, looked for next to the loader. */
 export const FULL_BUNDLE_FILE = 'segment-sentry.min.js';

@@ -1,19 +1,8 @@
 import type { Breadcrumb, User } from '@sentry/core';
+import type { SegmentEvent } from '../loader/protocol';
 import { bounded } from './bounded';
 
-/** The parts of a Segment event (analytics.js `ctx.event`) this destination reads. */
-export interface SegmentEvent {
-  userId?: string | null;
-  anonymousId?: string | null;
-  traits?: Record<string, unknown> | null;
-  event?: string | null;
-  name?: string | null;
-  properties?: Record<string, unknown> | null;
-  /** Segment's consent tools stamp the visitor's preferences here (`context.consent.categoryPreferences`). */
-  context?: { consent?: { categoryPreferences?: unknown } | null } | null;
-  /** The call's integration switches, the load options' merged in by analytics.js. */
-  integrations?: Record<string, unknown> | null;
-}
+export type { SegmentEvent };
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;

@@ -15,9 +15,9 @@ import {
   type Client,
   type Event,
   type Integration,
+  type Transport,
 } from '@sentry/core';
 import { getNativeImplementation } from '@sentry/browser-utils';
-import type { ConsentGate } from '../consent/consent-transport';
 import { breadcrumbsIntegration } from './breadcrumbs';
 import { makeDebugTransport } from './debug-transport';
 import { dedupeIntegration } from './dedupe';
@@ -71,13 +71,24 @@ function applyEventFields(settings: Settings): (event: Event) => Event {
 type TransportOptions = Parameters<typeof makeFetchTransport>[0];
 
 /**
+ * What the transport asks of a gate around it (the consent gate, consent-transport.ts, is the one): the real
+ * transport made only once the gate allows it, each send of the offline queue's checked, and whether what fails
+ * may be stored for later.
+ */
+export interface TransportGate {
+  wrap<O>(make: (options: O) => Transport): (options: O) => Transport;
+  enforce(transport: Transport): Transport;
+  granted(): boolean;
+}
+
+/**
  * Events that cannot be sent wait in IndexedDB (offline-queue.ts). The transport is made lazily
  * (lazy-transport.ts), so the page's fetch is taken now, before anything wraps it: taken later, it would be
  * our own breadcrumbs wrapper or a script's that came after us (an APM agent), or Sentry would open a hidden
  * iframe for a clean copy (e2e/capture.spec.ts checks). A send already under way when consent is revoked,
  * and failing after it, is not stored for later.
  */
-function makeSendingTransport(consentGate: ConsentGate | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
+function makeSendingTransport(consentGate: TransportGate | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
   const nativeFetch = pageFetch();
   return makeLazyTransport(
     makeOfflineTransport(
@@ -103,7 +114,7 @@ function pageFetch(): typeof fetch {
   }
 }
 
-export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
+export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: TransportGate): Client {
   const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate);
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
