@@ -57,11 +57,18 @@ everyEngine('the next test starts with none of it', async ({ page, pageUrl, othe
 
 // Chromium and Firefox run behind a proxy that is not there for anything but 127.0.0.1: a request that would
 // leave the machine is cut off there (no DNS lookup, no connection), and the page fixture fails its test.
-test('a request off 127.0.0.1 is cut off by the missing proxy, and fails its test', async ({ openPage, page }) => {
-  test.fail(true, 'the page fixture fails this test for its off-machine request, as it should');
+test('a request off 127.0.0.1 is cut off at the missing proxy, before any name lookup', async ({ openPage, page, expectOffMachineRequests }) => {
+  expectOffMachineRequests(/^http:\/\/off-machine\.invalid\//);
   await openPage({ bundle: null });
   const failed = new Promise<string | undefined>((resolve) => page.on('requestfailed', (request) => resolve(request.failure()?.errorText)));
   expect(await page.evaluate(() => fetch('http://off-machine.invalid/').then(() => 'answered', () => 'failed'))).toBe('failed');
-  // Failed at the proxy: the browser itself looked nothing up and connected nowhere else.
+  // Without the proxy the browser would have looked the name up (ERR_NAME_NOT_RESOLVED, NS_ERROR_UNKNOWN_HOST).
   expect(await failed).toMatch(/PROXY/);
+});
+
+test('a request off 127.0.0.1 that no test declared fails its test', async ({ openPage, page }) => {
+  // Only the page fixture's check can fail this test: the request itself settles either way.
+  test.fail(true, 'the page fixture fails this test for its off-machine request, as it should');
+  await openPage({ bundle: null });
+  await page.evaluate(() => fetch('http://off-machine.invalid/').then(() => 'answered', () => 'failed'));
 });

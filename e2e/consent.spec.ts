@@ -23,14 +23,39 @@ async function settleWithNothingSent(page: BrowserPage, project: Project): Promi
   expect(project.items().map((item) => `${item.type}: ${item.type === 'event' ? describeEvent(item.payload) : ''}`)).toEqual([]);
 }
 
-/** Sent with the user while consent is granted; then, with the ingest unreachable, one event waits in the offline queue. */
-async function sentWithUserThenOneQueuedOffline(page: BrowserPage, project: Project, ingest: IngestServer, userId: string): Promise<void> {
+/**
+ * Sent with the user while consent is granted; then, with the ingest unreachable, one event waits in the offline
+ * queue. Returns when the queue was seen holding it: its own retry (5 s after the failed send, which takes it out
+ * whatever the consent) comes no earlier than 5 s before that.
+ */
+async function sentWithUserThenOneQueuedOffline(page: BrowserPage, project: Project, ingest: IngestServer, userId: string): Promise<number> {
   await identify(page, userId, { email: `${userId}@example.com` });
   await capture(page, 'while granted');
   expect((await project.waitForError('while granted')).user?.id).toBe(userId);
   ingest.respondWith(project.id, () => ({ unreachable: true }));
   await capture(page, 'queued offline');
-  await expect.poll(() => queuedOffline(page)).toBe(1);
+  await expect.poll(() => queuedOffline(page), { intervals: [50] }).toBe(1);
+  return Date.now();
+}
+
+/**
+ * The offline queue is empty before its own retry could have emptied it (that retry drops the envelope through
+ * the consent gate too): only the gate's emptying at the "no" passes this. `queuedAt`: from
+ * sentWithUserThenOneQueuedOffline; the retry comes 5 s after the envelope was stored, a second of margin.
+ */
+async function emptiedBeforeTheQueuesRetry(page: BrowserPage, queuedAt: number): Promise<void> {
+  const timeout = queuedAt + 4_000 - Date.now();
+  expect(timeout, 'time left before the queue\'s own retry').toBeGreaterThan(500);
+  await expect.poll(() => queuedOffline(page), { timeout, intervals: [50] }).toBe(0);
+}
+
+/**
+ * Past the moment a stored envelope would go out: the offline queue sends the next one 100 ms after a send that
+ * went through, so a check that nothing came back is made after that, and after the send it would make.
+ */
+async function pastTheQueuesNextSend(page: BrowserPage): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  await page.evaluate(() => window.SegmentSentry?.flush(3000));
 }
 
 /** Events mentioning `text` that reached the ingest. */
@@ -135,10 +160,10 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
       beforeBundle: `<script>${segmentSnippet()}</script>`,
       head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
     });
-    await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-1');
+    const queuedAt = await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-1');
 
     await setConsent(page, { Analytics: false });
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await emptiedBeforeTheQueuesRetry(page, queuedAt);
     // Back online: a retry the offline queue had scheduled finds nothing to send.
     ingest.respondWith(project.id, undefined);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
@@ -149,6 +174,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again'));
     const sentinel = await project.waitForError('granted again');
     expect(sentinel.user ?? {}).toEqual({});
+    await pastTheQueuesNextSend(page);
     expect(arrived(project, 'after the revocation')).toEqual([]);
     expect(arrived(project, 'queued offline')).toEqual([]);
   });
@@ -371,23 +397,27 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
             consentManagedWorkspace(segment, hasUnmappedDestinations);
             await openPage({ ...(bundle && { bundle }), settings: CONSENT, beforeBundle: await consentManagedPage(consentModel, { Analytics: true }) });
             await page.evaluate(() => console.log('a breadcrumb while granted'));
-            await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-granted');
+            const queuedAt = await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-granted');
+            expect(breadcrumbMessages(await project.waitForError('while granted'))).toContain('a breadcrumb while granted');
 
             // Opting out of everything: in the opt-out model the consent tools' middleware drops this change, and
             // every call after it, before any plugin sees it.
             await decide(page, { Analytics: false });
-            await expect.poll(() => queuedOffline(page)).toBe(0);
-            ingest.respondWith(project.id, undefined);
+            await emptiedBeforeTheQueuesRetry(page, queuedAt);
             await page.evaluate(() => console.log('a breadcrumb while denied'));
             await page.evaluate(() => window.analytics.identify('user-denied', { email: 'denied@example.com' }));
+            // Still unreachable: had the gate let this through, its send would fail and the queue keep it for the
+            // next page, or send it after the sentinel below.
             await capture(page, 'after opting out');
             await page.evaluate(() => window.SegmentSentry?.flush(3000));
-            expect(await queuedOffline(page)).toBe(0);
+            ingest.respondWith(project.id, undefined);
 
             // The sentinel: a new grant, then a message; nothing sent in between, nothing of the visitor carried over.
             await decide(page, { Analytics: true });
             await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again'));
             const sentinel = await project.waitForError('granted again');
+            await pastTheQueuesNextSend(page);
+            expect(await queuedOffline(page)).toBe(0);
             expect(sentinel.user ?? {}).toEqual({});
             expect(breadcrumbMessages(sentinel)).not.toContain('a breadcrumb while denied');
             expect(breadcrumbMessages(sentinel)).not.toContain('a breadcrumb while granted');
@@ -421,6 +451,8 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
       head: `<script>window.SegmentSentry.setConsent({ Analytics: true });</script>`,
     });
     await identify(page, 'user-1', { email: 'ada@example.com' });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('granted, no storage'));
+    expect((await project.waitForError('granted, no storage')).user?.id).toBe('user-1');
     await setConsent(page, { Analytics: false });
     await setConsent(page, { Analytics: true });
     await page.evaluate(() => window.SegmentSentry?.captureMessage('granted again, no storage'));
@@ -434,14 +466,16 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
     await capture(page, 'under way at the revocation');
     await expect.poll(() => underWay).toBe(true);
     await setConsent(page, { Analytics: false });
-    // flush settles once the send has failed (and the offline queue decided what to keep).
+    // flush settles once the send has failed.
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    expect(await queuedOffline(page)).toBe(0);
-    // The sentinel: a new grant sends, and the failed send never comes back.
+    // The sentinel: a new grant sends, and the failed send never comes back: stored, it would go out 100 ms
+    // after the sentinel went through (or reach the next page from the queue).
     ingest.respondWith(project.id, undefined);
     await setConsent(page, { Analytics: true });
     await page.evaluate(() => window.SegmentSentry?.captureMessage('granted after the failed send'));
     await project.waitForError('granted after the failed send');
+    await pastTheQueuesNextSend(page);
+    expect(await queuedOffline(page)).toBe(0);
     expect(arrived(project, 'under way at the revocation')).toEqual([]);
   });
 });

@@ -75,8 +75,11 @@ test.describe('npm start: the demo', () => {
     await page.fill('#app-release', 'edited@1.0.0');
     await page.fill('#app-environment', 'edited-in-the-app');
     await page.fill('#app-ignore', 'Payment form');
+    // The page reloads once the Segment app has saved: what follows is the next page's.
+    await page.evaluate(() => ((window as unknown as { beforeTheSave: boolean }).beforeTheSave = true));
     await page.click('#app-save');
     await demo.waitForLine(/^segment app: Sentry destination saved .*edited@1\.0\.0/);
+    await page.waitForFunction(() => !(window as unknown as { beforeTheSave?: boolean }).beforeTheSave && document.readyState === 'complete');
     await expect(page.locator('#app-release')).toHaveValue('edited@1.0.0');
     // The ignore pattern drops the thrown error; the message after it is the sentinel.
     await page.click('#throw');

@@ -33,6 +33,9 @@ interface TestFixtures {
   /** Declares page errors this test expects (the page's own, thrown on purpose). */
   expectPageErrors: (...patterns: RegExp[]) => void;
   declaredPageErrors: RegExp[];
+  /** Requests off 127.0.0.1 this test makes on purpose (the proxy's own check); any other fails the test. */
+  expectOffMachineRequests: (...patterns: RegExp[]) => void;
+  declaredOffMachine: RegExp[];
   /** Builds a page from fixtures/template.html with these options, serves it and opens it. */
   openPage: (options?: PageOptions) => Promise<Page>;
   /** Serves a page built from these options and returns its URL without opening it. */
@@ -113,7 +116,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   context: async ({ workerPage }, use) => use(workerPage.context()),
-  page: async ({ workerPage, site, otherSite }, use) => {
+  declaredOffMachine: async ({}, use) => use([]),
+  expectOffMachineRequests: async ({ declaredOffMachine }, use) => use((...patterns) => void declaredOffMachine.push(...patterns)),
+  page: async ({ workerPage, site, otherSite, declaredOffMachine }, use) => {
     // A request that would have left the machine (the context's proxy cut it off) fails the test.
     const offMachine: string[] = [];
     workerPage.on('request', (request) => void (/^(https?|wss?):\/\/(?!127\.0\.0\.1[:/])/.test(request.url()) && offMachine.push(request.url())));
@@ -121,7 +126,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(workerPage);
     // Cleared after the test, so a failed one leaves nothing for the next either.
     await resetPlaywrightPage(workerPage, used());
-    expect(offMachine, 'requests that would have left 127.0.0.1').toEqual([]);
+    const undeclared = offMachine.filter((url) => !declaredOffMachine.some((pattern) => pattern.test(url)));
+    expect(undeclared, 'requests that would have left 127.0.0.1').toEqual([]);
   },
   ingest: [serveForTheWorker(startIngestServer), { scope: 'worker' }],
   site: [serveForTheWorker(startStaticServer), { scope: 'worker' }],
