@@ -2,8 +2,10 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, browserExecutable } from './scripts/dev/browsers.mjs';
 
 export default defineConfig({
-  // One worker is faster than two on these 2-core machines: each browser wants a core.
-  workers: 1,
+  // The lanes wait on browsers and servers most of the time (a one-worker run kept the CPU busy a quarter of its
+  // wall time): three workers, each with its own servers, browser and page, a spec file at a time (spreading
+  // single tests made workers switch browsers: slower). Measured in docs/development.md («The run»).
+  workers: 3,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,

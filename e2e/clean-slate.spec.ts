@@ -17,6 +17,14 @@ everyEngine('a test leaves cookies, storage and a database behind on both sites'
           open.onsuccess = () => (open.result.close(), resolve());
         }),
     );
+    // Left indeed, so that the next test's "none of it" means something.
+    const left = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: localStorage.length,
+      session: sessionStorage.length,
+      databases: (await indexedDB.databases()).map((database) => database.name),
+    }));
+    expect(left, url).toEqual({ cookie: 'left=over', local: 1, session: 1, databases: ['left-over'] });
   }
 });
 

@@ -1,4 +1,4 @@
-import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
+import { capture, describeEvent, everyEngine, expect, offlineDatabaseExists, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
 import type { IngestServer } from '../scripts/dev/ingest-server.mjs';
 import type { SegmentTraffic } from './support/segment';
@@ -49,14 +49,6 @@ async function emptiedBeforeTheQueuesRetry(page: BrowserPage, queuedAt: number):
   await expect.poll(() => queuedOffline(page), { timeout, intervals: [50] }).toBe(0);
 }
 
-/**
- * Past the moment a stored envelope would go out: the offline queue sends the next one 100 ms after a send that
- * went through, so a check that nothing came back is made after that, and after the send it would make.
- */
-async function pastTheQueuesNextSend(page: BrowserPage): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
-  await page.evaluate(() => window.SegmentSentry?.flush(3000));
-}
 
 /** Events mentioning `text` that reached the ingest. */
 const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
@@ -183,6 +175,8 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     await openPage({ settings: CONSENT });
     await page.evaluate(() => (window.SegmentSentry as unknown as { setConsent(value: unknown): void }).setConsent('yes'));
     await capture(page, 'still kept');
+    // Still waiting for consent: had 'yes' been taken for a grant, flush would have sent it and said true.
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(3000))).toBe(false);
     expect(project.items()).toEqual([]);
     // Polled: a console line can reach the test after the request it came before (Firefox, over BiDi).
     await expect.poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: '[segment-sentry] setConsent takes {"<category>": true | false, …}; ignored' }]);
@@ -396,6 +390,9 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
           async ({ openPage, page, project, ingest, segment }) => {
             consentManagedWorkspace(segment, hasUnmappedDestinations);
             await openPage({ ...(bundle && { bundle }), settings: CONSENT, beforeBundle: await consentManagedPage(consentModel, { Analytics: true }) });
+            // Console breadcrumbs are the full bundle's (the loader records none): it is in charge first.
+            await page.evaluate(() => window.SegmentSentry?.forceLoad());
+            await page.waitForFunction(() => !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
             await page.evaluate(() => console.log('a breadcrumb while granted'));
             const queuedAt = await sentWithUserThenOneQueuedOffline(page, project, ingest, 'user-granted');
             expect(breadcrumbMessages(await project.waitForError('while granted'))).toContain('a breadcrumb while granted');

@@ -42,7 +42,8 @@ test.describe('the ingest misbehaving', () => {
     expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
     await expectResponsive(page);
     expect(await queuedOffline(page)).toBe(0);
-    // A later success drains the offline queue: had the event been queued, it would come now.
+    // A later success drains the offline queue: had the event been queued, it would come 100 ms after the
+    // sentinel went through (settle waits past that).
     await project.settle(page);
     expect(project.events().filter((event) => event.exception?.values?.[0]?.value === 'answered with 500')).toEqual([]);
     expect(requests.started.filter((url) => url.includes(`/api/${project.id}/`))).toHaveLength(2); // the 500 and the sentinel
@@ -147,10 +148,17 @@ test.describe('offline', () => {
     await openPage();
     await context.setOffline(true);
     const captured = 40;
+    // The first capture makes the transport at the latest, and with it the queue's first retry, due 5 s later.
+    const firstCapture = Date.now();
     for (let i = 0; i < captured; i++) await capture(page, `offline ${i}`);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
     await expect.poll(() => queuedOffline(page)).toBe(30);
+    // Still offline past that retry (it fails, and the next comes 10 s after it): only the browser's "online"
+    // can bring the queue out within the next seconds.
+    await page.evaluate((wait) => new Promise((resolve) => setTimeout(resolve, wait)), Math.max(0, firstCapture + 5_500 - Date.now()));
+    await expect.poll(() => queuedOffline(page)).toBe(30);
     await context.setOffline(false);
+    await expect.poll(() => project.events().length, { timeout: 4_000 }).toBeGreaterThan(0);
     await expect.poll(() => project.events().length, { timeout: 20_000 }).toBe(30);
     await expect.poll(() => queuedOffline(page)).toBe(0);
     // The first 30 were kept, the newer ones dropped; sent oldest first.

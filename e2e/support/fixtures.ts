@@ -18,7 +18,7 @@ export { expect };
 export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
 export { ConsoleLog };
-export { capture, describeEvent, PREFIX, Project, sendSentinel } from './ingest-project';
+export { capture, describeEvent, pastTheQueuesNextSend, PREFIX, Project, sendSentinel } from './ingest-project';
 export { offlineDatabaseExists, queuedOffline } from './offline-queue';
 
 interface TestFixtures {

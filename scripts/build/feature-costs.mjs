@@ -56,7 +56,7 @@ const FEATURES = [
   {
     feature: 'the Segment bridge',
     what: 'identify, reset, track and page to Sentry (the analytics.js plugin and the mapping); the keeping of early calls stays',
-    cuts: [{ file: 'src/api/start-sentry.ts', cut: '  connectAnalytics(window, settings.globalAnalyticsKey, handoff, applyConsent);', becomes: '  void applyConsent;' }],
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: '  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given));', becomes: '' }],
   },
   {
     feature: 'settings validation',
