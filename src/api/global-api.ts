@@ -12,8 +12,8 @@ export type { SegmentSentryApi };
 
 export interface GlobalApi {
   api: SegmentSentryApi;
-  /** init() with a name for the settings' source, used in messages. */
-  start(settings: unknown, source: string): boolean;
+  /** init() with a name for the settings' source, used in messages, and the page-level settings element's text to set over them. */
+  start(settings: unknown, source: string, pageSettings?: string): boolean;
   /** Whether Sentry has started (from whichever source came first). */
   isStarted(): boolean;
 }
@@ -49,14 +49,14 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
 
   const whenStarted = (capture: (eventId?: string) => void) => void keep(pending, [capture, handoff.consent]);
 
-  function start(settings: unknown, source: string): boolean {
+  function start(settings: unknown, source: string, pageSettings?: string): boolean {
     return (
       attempt('SegmentSentry.init', () => {
         if (started) {
           log.warn(`${source}: Sentry is already running with the first settings; these are ignored`);
           return false;
         }
-        const { settings: parsed, problems } = parseSettings(settings, source);
+        const { settings: parsed, problems } = parseSettings(settings, source, pageSettings);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
         // From now on consent goes to the gate as it comes; until now it was heard into handoff.consent.

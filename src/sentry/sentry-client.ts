@@ -13,6 +13,7 @@ import {
   setCurrentClient,
   setNormalizeStringifier,
   type Client,
+  type Envelope,
   type Event,
   type Integration,
   type Transport,
@@ -81,6 +82,25 @@ export interface TransportGate {
   granted(): boolean;
 }
 
+/** Told of each envelope Sentry's ingest accepted (a 2xx answer). */
+export type OnSent = (envelope: Envelope) => void;
+
+/**
+ * Below the consent gate's enforce and the SDK's rate limits, and under the offline queue (whose retries come
+ * here too): an envelope that was kept, dropped, rate-limited or failed has no 2xx status, so only what Sentry
+ * really took is told, when it took it.
+ */
+function toldWhenSent(transport: Transport, onSent: OnSent): Transport {
+  return {
+    send: (envelope) =>
+      transport.send(envelope).then((response) => {
+        if ((response.statusCode as number) >= 200 && (response.statusCode as number) < 300) onSent(envelope);
+        return response;
+      }),
+    flush: (timeout) => transport.flush(timeout),
+  };
+}
+
 /**
  * Events that cannot be sent wait in IndexedDB (offline-queue.ts). The transport is made lazily
  * (lazy-transport.ts), so the page's fetch is taken now, before anything wraps it: taken later, it would be
@@ -88,13 +108,14 @@ export interface TransportGate {
  * iframe for a clean copy (e2e/capture.spec.ts checks). A send already under way when consent is revoked,
  * and failing after it, is not stored for later.
  */
-function makeSendingTransport(consentGate: TransportGate | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
+function makeSendingTransport(consentGate: TransportGate | undefined, onSent: OnSent | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
   const nativeFetch = pageFetch();
   return makeLazyTransport(
     makeOfflineTransport(
       (options: TransportOptions) => {
         const transport = makeFetchTransport(options, nativeFetch);
-        return consentGate ? consentGate.enforce(transport) : transport;
+        const gated = consentGate ? consentGate.enforce(transport) : transport;
+        return onSent ? toldWhenSent(gated, onSent) : gated;
       },
       consentGate && (() => consentGate.granted()),
     ),
@@ -114,8 +135,9 @@ function pageFetch(): typeof fetch {
   }
 }
 
-export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: TransportGate): Client {
-  const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate);
+/** `onSent`: told of each envelope Sentry's ingest accepted (never in debug mode, which sends nothing). */
+export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: TransportGate, onSent?: OnSent): Client {
+  const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate, onSent);
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = new PageSessionClient({
