@@ -67,6 +67,13 @@ const cases: BadInput[] = [
     check: restApplied,
   },
   {
+    name: 'trackErrors that is not a boolean',
+    settings: (dsn) => ({ config: dsn, trackErrors: 'yes', ...REST_APPLIES }),
+    message: /trackErrors must be true or false, got a string; using false$/,
+    level: 'warning',
+    check: restApplied,
+  },
+  {
     name: 'a list setting that is not an array',
     settings: (dsn) => ({ config: dsn, ignoreErrors: 'bad input boom', ...REST_APPLIES }),
     message: /ignoreErrors must be an array of strings, got a string; ignored$/,

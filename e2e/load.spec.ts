@@ -140,12 +140,16 @@ for (const bundle of ['/dist/segment-sentry.min.js', '/dist/segment-sentry.loade
     // Sentry's fetch transport keeps at most 40 requests in flight; the budget promises 50.
     await openPage({ bundle, head: '<script>window.SegmentSentry.forceLoad();</script>' });
     await page.waitForFunction(() => Boolean(window.SegmentSentry) && !(window.SegmentSentry as unknown as { _loader?: unknown })._loader);
-    await page.evaluate((count) => {
+    const burstMs = await page.evaluate((count) => {
+      const started = performance.now();
       for (let i = 0; i < count; i++) window.SegmentSentry?.captureException(new Error(`burst ${i}`));
+      return performance.now() - started;
     }, EVENT_BUDGET.BURST + 10);
     await sendSentinel(page);
     await page.evaluate(() => window.SegmentSentry?.flush(10_000));
     const burst = project.events().filter((event) => event.exception?.values?.[0]?.value?.startsWith('burst '));
-    expect(burst).toHaveLength(EVENT_BUDGET.BURST);
+    // The budget refills one event a second: a burst that took longer (a busy machine) earns that many more.
+    expect(burst.length).toBeGreaterThanOrEqual(EVENT_BUDGET.BURST);
+    expect(burst.length).toBeLessThanOrEqual(EVENT_BUDGET.BURST + Math.floor(burstMs / 1000));
   });
 }

@@ -25,6 +25,7 @@ test.describe('Content-Security-Policy', () => {
       ingest,
       project,
       consoleLog,
+      expectPageErrors,
     }) => {
       const nonce = `n${Date.now()}`;
       // Violations are watched from before anything else runs, by a script the policy allows.
@@ -49,12 +50,14 @@ test.describe('Content-Security-Policy', () => {
       const event = await project.waitForError('thrown on a strict CSP page');
       expect(event.release).toBe('csp@1');
       expect(event.breadcrumbs?.map((crumb) => crumb.category)).toEqual(expect.arrayContaining(['ui.click', 'fetch']));
-      // The one violation the test makes on purpose, last: the watch records what the policy refuses.
+      expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+      // (Not /CSP/i: the page's own URL, strict-csp.html, is in many console lines.)
+      expect(consoleLog.entries.filter((entry) => /Content[- ]Security[- ]Policy/i.test(entry.text))).toEqual([]);
+      // The one violation the test makes on purpose, last: the watch does record what the policy refuses.
+      expectPageErrors(/refused\.png/);
       await page.evaluate((origin) => void (new Image().src = `${origin}/refused.png`), ingest.origin);
       await page.waitForFunction(() => (window as unknown as { cspViolations: string[] }).cspViolations.length > 0);
       expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([expect.stringMatching(/^img-src http:\/\/127\.0\.0\.1:\d+/)]);
-      // (Not /CSP/i: the page's own URL, strict-csp.html, is in many console lines.)
-      expect(consoleLog.entries.filter((entry) => /Content[- ]Security[- ]Policy/i.test(entry.text))).toEqual([]);
     });
   }
 });

@@ -24,6 +24,12 @@ export interface SegmentSentrySettings {
    */
   tunnel?: string | null;
   /**
+   * Not a Segment setting: each error event Sentry sent becomes one `analytics.track('Error Captured', …)` call
+   * (at most 10 per page). Where the settings come from the Segment app, set it in the page-level settings element
+   * `<script type="application/json" id="segment-sentry-page-settings">{"trackErrors": true}</script>`.
+   */
+  trackErrors?: boolean | null;
+  /**
    * Segment's consent settings for this destination: Sentry sends nothing until every listed category is
    * granted (through setConsent or Segment's consent tools). Absent, null or no categories: no consent needed.
    */

@@ -9,7 +9,7 @@ import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { buildPage, type PageOptions } from './page-builder';
 import { PAGE_RECORDER } from './page-recorder';
-import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentTraffic } from './segment';
+import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentApiBody, type SegmentTraffic } from './segment';
 import { WebDriverPage } from './webdriver-page';
 import { ConsoleLog } from './console-log';
 import { Project } from './ingest-project';
@@ -136,11 +136,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Automatic and cheap (it only registers routes on the site): any page may carry the snippet.
   segment: [
     async ({ site }, use) => {
-      const traffic: SegmentTraffic = { apiCalls: [], settings: {}, settingsServed: 0 };
+      const traffic: SegmentTraffic = { apiCalls: [], apiBodies: [], settings: {}, settingsServed: 0 };
       mountLocalSegment(site, {
         writeKey: WRITE_KEY,
         blockedWriteKey: BLOCKED_WRITE_KEY,
-        onApiCall: (path) => traffic.apiCalls.push(path),
+        onApiCall: (path, body) => void (traffic.apiCalls.push(path), traffic.apiBodies.push({ path, body: body as SegmentApiBody | undefined })),
         settings: () => (traffic.settingsServed++, traffic.settings),
         settingsHeld: () => traffic.settingsHeld,
         apiDelayMs: (body) => traffic.apiDelayMs?.(body as { name?: string } | undefined) ?? 0,

@@ -73,9 +73,21 @@ export async function consentToolsBundle(): Promise<string> {
   return consentTools;
 }
 
+/** What analytics.js posts to Segment's tracking API (the fields the tests read). */
+export interface SegmentApiBody {
+  type?: string;
+  event?: string;
+  name?: string;
+  anonymousId?: string;
+  properties?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
 export interface SegmentTraffic {
   /** The paths analytics.js called on Segment's tracking API in this test. */
   apiCalls: string[];
+  /** The same calls with their JSON bodies (`/v1/t` for track), in the order they arrived. */
+  apiBodies: Array<{ path: string; body: SegmentApiBody | undefined }>;
   /**
    * What the workspace adds to the source's settings document in this test (a Sentry destination entry in
    * `integrations`, `consentSettings`), as the Segment app would; read when analytics.js fetches it.

@@ -56,7 +56,17 @@ const FEATURES = [
   {
     feature: 'the Segment bridge',
     what: 'identify, reset, track and page to Sentry (the analytics.js plugin and the mapping); the keeping of early calls stays',
-    cuts: [{ file: 'src/api/start-sentry.ts', cut: '  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given));', becomes: '' }],
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: '  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given), errors?.ours);\n', becomes: '' }],
+  },
+  {
+    feature: 'errors to Segment',
+    what: 'the trackErrors setting\'s `Error Captured` calls (src/segment/error-events.ts, the transport\'s report of what was sent, the bridge\'s skip); its parsing and the page-level settings element stay',
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: 'settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey) : undefined', becomes: '(trackErrors, undefined)' }],
+  },
+  {
+    feature: 'the page-level settings element',
+    what: 'the page-level settings (`#segment-sentry-page-settings`) read and set over the Segment app\'s',
+    cuts: [{ file: 'src/settings/settings.ts', cut: '{ ...unwrapped.raw, ...pageLevelSettings(pageSettings, problems) }', becomes: '(pageLevelSettings, pageSettings, unwrapped.raw)' }],
   },
   {
     feature: 'settings validation',

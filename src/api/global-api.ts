@@ -1,7 +1,7 @@
 import { captureException, captureMessage, flush, getCurrentScope } from '@sentry/core';
 import { categoryPreferencesOf } from '../consent/consent';
 import { attempt } from '../sentry/guard';
-import { hearConsent, keep, type ConsentMark, type LoaderHandoff } from '../loader/protocol';
+import { hearConsent, keep, type LoaderHandoff } from '../loader/protocol';
 import { log } from '../sentry/log';
 import type { SegmentSentryApi } from '../public-types';
 import { parseSettings } from '../settings/settings';
@@ -12,8 +12,8 @@ export type { SegmentSentryApi };
 
 export interface GlobalApi {
   api: SegmentSentryApi;
-  /** init() with a name for the settings' source, used in messages. */
-  start(settings: unknown, source: string): boolean;
+  /** init() with a name for the settings' source, used in messages, and the page-level settings element's text to set over them. */
+  start(settings: unknown, source: string, pageSettings?: string): boolean;
   /** Whether Sentry has started (from whichever source came first). */
   isStarted(): boolean;
 }
@@ -34,29 +34,20 @@ const textOf = (message: unknown) => (typeof message === 'string' ? message : St
 
 export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }: GlobalApiParts): GlobalApi {
   let started: Started | undefined;
-  // Captures made before start-up (the loader's first, then ours) are kept, up to the loader protocol's one cap,
-  // each with the consent in force when it was made; once Sentry starts, the consent gate decides on each from
-  // that alone (consent-transport.ts, replay).
-  const pending: Array<[capture: (eventId?: string) => void, consent: ConsentMark]> = [];
-  const exceptionLater = (error: unknown) => (eventId?: string) => void captureException(error, { event_id: eventId });
-  const messageLater = (text: string) => (eventId?: string) => void getCurrentScope().captureMessage(text, undefined, { event_id: eventId });
-  for (const call of handoff.calls) {
-    if (call[0] === 'captureException') keep(pending, [exceptionLater(call[1][0]), call[2]]);
-    else if (call[0] === 'captureMessage') attempt('replaying SegmentSentry.captureMessage', () => keep(pending, [messageLater(textOf(call[1][0])), call[2]]));
-  }
-  handoff.calls = handoff.calls.filter((call) => call[0] === 'flush');
+  // Captures made before start-up (the loader's first, then ours) are kept in the loader protocol's list, up to its
+  // one cap, each with the consent in force when it was made; once Sentry starts, the consent gate decides on
+  // each from that alone (consent-transport.ts, replay). The loader's flushes wait there too (replay-loader-calls.ts).
   if (handoff.badConsent) log.warn(SET_CONSENT_USAGE);
+  const whenStarted = (method: 'captureException' | 'captureMessage', value: unknown) => void keep(handoff.calls, [method, [value], handoff.consent]);
 
-  const whenStarted = (capture: (eventId?: string) => void) => void keep(pending, [capture, handoff.consent]);
-
-  function start(settings: unknown, source: string): boolean {
+  function start(settings: unknown, source: string, pageSettings?: string): boolean {
     return (
       attempt('SegmentSentry.init', () => {
         if (started) {
           log.warn(`${source}: Sentry is already running with the first settings; these are ignored`);
           return false;
         }
-        const { settings: parsed, problems } = parseSettings(settings, source);
+        const { settings: parsed, problems } = parseSettings(settings, source, pageSettings);
         for (const problem of problems) log[problem.level](problem.message);
         if (!parsed) return false;
         // From now on consent goes to the gate as it comes; until now it was heard into handoff.consent.
@@ -65,7 +56,12 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
         const replay: ReplayKept = (consent, capture) =>
           void attempt('replaying what was kept', () => (now.consentGate ? now.consentGate.replay(categoryPreferencesOf(consent.given), capture) : capture()));
         earlyErrors.sendAndStop(replay);
-        for (const [capture, consent] of pending.splice(0)) replay(consent, capture);
+        const kept = handoff.calls;
+        handoff.calls = kept.filter((call) => call[0] === 'flush');
+        for (const call of kept) {
+          if (call[0] === 'captureException') replay(call[2], (eventId) => captureException(call[1][0], { event_id: eventId }));
+          else if (call[0] === 'captureMessage') replay(call[2], (eventId) => getCurrentScope().captureMessage(textOf(call[1][0]), undefined, { event_id: eventId }));
+        }
         return true;
       }) ?? false
     );
@@ -77,7 +73,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
     captureException(error) {
       return attempt('SegmentSentry.captureException', () => {
         if (started) return captureException(error);
-        whenStarted(exceptionLater(error));
+        whenStarted('captureException', error);
         return undefined;
       });
     },
@@ -85,7 +81,7 @@ export function createGlobalApi({ version, ownScriptUrl, earlyErrors, handoff }:
       return attempt('SegmentSentry.captureMessage', () => {
         const text = textOf(message);
         if (started) return captureMessage(text);
-        whenStarted(messageLater(text));
+        whenStarted('captureMessage', text);
         return undefined;
       });
     },

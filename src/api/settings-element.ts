@@ -3,6 +3,8 @@ import { log } from '../sentry/log';
 
 export const SETTINGS_ELEMENT_ID = 'segment-sentry-settings';
 export const SETTINGS_ELEMENT_SOURCE = `settings element #${SETTINGS_ELEMENT_ID}`;
+/** Page-level settings only (settings.ts, PAGE_KEYS), set over the Segment app's; read as those arrive. */
+export const PAGE_SETTINGS_ELEMENT_ID = 'segment-sentry-page-settings';
 
 function settingsElements(doc: Document): NodeListOf<Element> {
   return doc.querySelectorAll(`#${SETTINGS_ELEMENT_ID}`);

@@ -2,7 +2,7 @@ import { keepAnalyticsCalls, MAX_KEPT, type LoaderHandoff } from '../loader/prot
 import { untilAnalyticsConnects } from '../segment/analytics-arrival';
 import { SEGMENT_APP_SOURCE, SEGMENT_SETTINGS_WAIT_MS, whenSegmentSettings } from '../segment/segment-app-settings';
 import { log } from '../sentry/log';
-import { SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
+import { PAGE_SETTINGS_ELEMENT_ID, SETTINGS_ELEMENT_SOURCE, whenSettingsElement } from './settings-element';
 import type { GlobalApi } from './global-api';
 
 export const INIT_SOURCE = 'SegmentSentry.init(settings)';
@@ -33,7 +33,8 @@ export function startFromSettingsSources(win: Window, version: string, handoff: 
       whenSegmentSettings(
         win,
         version,
-        (document) => void (isStarted() || start(document, SEGMENT_APP_SOURCE)),
+        // The page's own page-level settings (trackErrors, …; settings.ts) go over the Segment app's, which has no field for them.
+        (document) => void (isStarted() || start(document, SEGMENT_APP_SOURCE, win.document.getElementById(PAGE_SETTINGS_ELEMENT_ID)?.textContent ?? undefined)),
         (why) =>
           void (
             isStarted() ||

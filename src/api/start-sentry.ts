@@ -1,5 +1,6 @@
 import { getCurrentScope, getIsolationScope, setUser, type Client } from '@sentry/core';
 import { connectAnalytics } from '../segment/analytics-bridge';
+import { trackErrors } from '../segment/error-events';
 import type { CategoryPreferences } from '../consent/consent';
 import { createConsentGate, type ConsentGate } from '../consent/consent-transport';
 import type { LoaderHandoff } from '../loader/protocol';
@@ -32,8 +33,9 @@ function forgetVisitor(): void {
 export function startSentry(settings: Settings, { ownScriptUrl, handoff, preferences }: StartParts): Started {
   const consentGate =
     settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined;
-  const client = startSentryClient(settings, ownScriptUrl, consentGate);
+  const errors = settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey) : undefined;
+  const client = startSentryClient(settings, ownScriptUrl, consentGate, errors?.sent);
   // Consent analytics.js carries from now on (Segment's consent tools) goes to the gate as it comes.
-  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given));
+  connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given), errors?.ours);
   return { client, consentGate };
 }

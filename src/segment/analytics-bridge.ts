@@ -35,6 +35,8 @@ export function connectAnalytics(
   globalKey: string | undefined,
   handoff: LoaderHandoff,
   onConsent: (preferences: CategoryPreferences) => void,
+  /** Our own `Error Captured` calls (error-events.ts, trackErrors): never breadcrumbs. */
+  ours?: (event: SegmentEvent) => boolean,
 ): void {
   const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
 
@@ -57,7 +59,7 @@ export function connectAnalytics(
     void attempt(`forwarding analytics.${type}`, () => {
       // Segment's consent tools stamp the visitor's preferences on every call: they apply from this call on.
       if (!kept) applyConsent(event.context?.consent?.categoryPreferences);
-      if (type !== 'reset' && keptOutOfSentry(event, analyticsNow())) return;
+      if ((type !== 'reset' && keptOutOfSentry(event, analyticsNow())) || ours?.(event)) return;
       if (type === 'identify') setUserFrom(event);
       else if (type === 'track') addBreadcrumb(trackBreadcrumb(event));
       else if (type === 'page') addBreadcrumb(pageBreadcrumb(event, win.location.href));

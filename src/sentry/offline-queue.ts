@@ -104,7 +104,12 @@ export function emptyOfflineQueue(): void {
  * `mayStore`: false while consent is not given (a send under way when consent goes must not be kept).
  * What Sentry's offline transport does, without what this bundle never sends (replays) or sets (shouldSend).
  */
-export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStore: () => boolean = () => true): (options: O) => Transport {
+export function makeOfflineTransport<O>(
+  make: (options: O) => Transport,
+  mayStore: () => boolean = () => true,
+  /** Told of each envelope the ingest took (2xx): below the consent gate, the SDK's limits and this queue's retries. */
+  onSent?: (envelope: Envelope) => void,
+): (options: O) => Transport {
   return (options) => {
     const inner = make(options);
     const queue = indexedDbQueue();
@@ -156,6 +161,7 @@ export function makeOfflineTransport<O>(make: (options: O) => Transport, mayStor
       // envelope is kept for when the limit is over; one made now is dropped, as Sentry does.
       if (result.statusCode === undefined) return isRetry ? keepUntil(envelope, true, limitedUntil()) : result;
       limits = updateRateLimits(limits, result);
+      if (result.statusCode < 300) onSent?.(envelope);
       if (result.statusCode === 503) {
         busyUntil = limits.all || 0;
         return keepUntil(envelope, isRetry, busyUntil);

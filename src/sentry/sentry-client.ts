@@ -13,6 +13,7 @@ import {
   setCurrentClient,
   setNormalizeStringifier,
   type Client,
+  type Envelope,
   type Event,
   type Integration,
   type Transport,
@@ -81,6 +82,9 @@ export interface TransportGate {
   granted(): boolean;
 }
 
+/** Told of each envelope Sentry's ingest accepted (a 2xx answer): what the offline queue knows was taken. */
+export type OnSent = (envelope: Envelope) => void;
+
 /**
  * Events that cannot be sent wait in IndexedDB (offline-queue.ts). The transport is made lazily
  * (lazy-transport.ts), so the page's fetch is taken now, before anything wraps it: taken later, it would be
@@ -88,7 +92,7 @@ export interface TransportGate {
  * iframe for a clean copy (e2e/capture.spec.ts checks). A send already under way when consent is revoked,
  * and failing after it, is not stored for later.
  */
-function makeSendingTransport(consentGate: TransportGate | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
+function makeSendingTransport(consentGate: TransportGate | undefined, onSent: OnSent | undefined): ReturnType<typeof makeLazyTransport<TransportOptions>> {
   const nativeFetch = pageFetch();
   return makeLazyTransport(
     makeOfflineTransport(
@@ -97,6 +101,7 @@ function makeSendingTransport(consentGate: TransportGate | undefined): ReturnTyp
         return consentGate ? consentGate.enforce(transport) : transport;
       },
       consentGate && (() => consentGate.granted()),
+      onSent,
     ),
   );
 }
@@ -114,8 +119,9 @@ function pageFetch(): typeof fetch {
   }
 }
 
-export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: TransportGate): Client {
-  const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate);
+/** `onSent`: told of each envelope Sentry's ingest accepted (never in debug mode, which sends nothing). */
+export function startSentryClient(settings: Settings, ownScriptUrl: string | undefined, consentGate?: TransportGate, onSent?: OnSent): Client {
+  const transport = settings.debug ? makeDebugTransport : makeSendingTransport(consentGate, onSent);
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = new PageSessionClient({

@@ -20,6 +20,8 @@ export interface Settings {
   globalAnalyticsKey?: string;
   /** Not a Segment setting: where envelopes go instead of the DSN's host (an absolute http(s) URL, or a path on the page's origin). */
   tunnel?: string;
+  /** Not a Segment setting: each error Sentry sent becomes an analytics.js `Error Captured` call (segment/error-events.ts). */
+  trackErrors: boolean;
   /** Segment's consentSettings.categories: every one must be granted before anything is sent; empty: no consent needed. */
   consentCategories: string[];
 }
@@ -44,7 +46,8 @@ const MAX_PATTERNS = 200;
 // of SegmentSentrySettings (satisfies), and every key of that type is here (KeysOfThePublicType).
 const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
 const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
-const KNOWN_KEYS = ['config', 'debug', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS] as const satisfies ReadonlyArray<
+export const PAGE_SETTINGS_SOURCE = 'page-level settings element #segment-sentry-page-settings';
+const KNOWN_KEYS = ['config', 'debug', 'trackErrors', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS] as const satisfies ReadonlyArray<
   keyof SegmentSentrySettings
 >;
 type KeysOfThePublicType = Exclude<keyof SegmentSentrySettings, (typeof KNOWN_KEYS)[number]> extends never ? true : false;
@@ -167,11 +170,27 @@ function parseConsentCategories(value: unknown): string[] | { problem: string } 
 }
 
 /**
+ * The page-level settings element's text: its keys are set over the Segment app's, one by one, and checked with
+ * them. Meant for what the Segment app has no field for (trackErrors, tunnel, globalAnalyticsKey).
+ */
+function pageLevelSettings(text: string | undefined, problems: Problem[]): Raw {
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isRecord(value)) return value;
+  } catch {
+    // said below, as anything that is not an object
+  }
+  problems.push({ level: 'warn', message: `${PAGE_SETTINGS_SOURCE} must be a JSON object; ignored` });
+  return {};
+}
+
+/**
  * Turns whatever the page handed us (the settings element's text or the argument of
  * `SegmentSentry.init`) into validated settings plus a list of problems. Never throws.
  * `source` names the input in messages ("settings element #segment-sentry-settings").
  */
-export function parseSettings(input: unknown, source: string): ParsedSettings {
+export function parseSettings(input: unknown, source: string, pageSettings?: string): ParsedSettings {
   let value = input;
   if (typeof input === 'string') {
     try {
@@ -183,8 +202,8 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   }
   const unwrapped = unwrap(value, source);
   if ('problem' in unwrapped) return { problems: [{ level: 'error', message: unwrapped.problem }] };
-  const settingsObject = unwrapped.raw;
   const problems: Problem[] = [];
+  const settingsObject = { ...unwrapped.raw, ...pageLevelSettings(pageSettings, problems) };
 
   for (const key of Object.keys(settingsObject)) {
     if ((KNOWN_KEYS as readonly string[]).includes(key) || IGNORED_SEGMENT_KEYS.includes(key)) continue;
@@ -203,11 +222,14 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
     else problems.push({ level: 'warn', message: `${key} must be a string, got ${describeType(entry)}; ignored` });
   }
 
-  let debug = false;
-  if (typeof settingsObject.debug === 'boolean') debug = settingsObject.debug;
-  else if (!isUnset(settingsObject.debug)) {
-    problems.push({ level: 'warn', message: `debug must be true or false, got ${describeType(settingsObject.debug)}; using false` });
-  }
+  const flag = (key: 'debug' | 'trackErrors'): boolean => {
+    const entry = settingsObject[key];
+    if (typeof entry === 'boolean') return entry;
+    if (!isUnset(entry)) problems.push({ level: 'warn', message: `${key} must be true or false, got ${describeType(entry)}; using false` });
+    return false;
+  };
+  const debug = flag('debug');
+  const trackErrors = flag('trackErrors');
 
   const [ignoreErrors, ignoreUrls, whitelistUrls] = MATCH_LIST_KEYS.map((key) =>
     parsePatternList(settingsObject, key, parseMatchPattern, problems),
@@ -239,7 +261,7 @@ export function parseSettings(input: unknown, source: string): ParsedSettings {
   }
 
   return {
-    settings: { dsn: dsn.dsn, debug, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, consentCategories, ...strings, ...(tunnel && { tunnel }) },
+    settings: { dsn: dsn.dsn, debug, trackErrors, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, consentCategories, ...strings, ...(tunnel && { tunnel }) },
     problems,
   };
 }
