@@ -5,6 +5,7 @@
 // beside those that read the production build before the test build replaces it; then the e2e lanes, alone:
 // run beside them, the feature-cost table's builds slowed the lanes by more than they took.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 /** @typedef {{ name: string, command: string, env?: Record<string, string> }} Step */
 
@@ -12,7 +13,6 @@ const TEST_BUILD = { SEGMENT_SENTRY_BUILD: 'test' };
 
 /** @type {Step[]} One after the other, first. */
 const CHECKS = [
-  { name: 'WebKit driver installed', command: 'node scripts/dev/webkit-driver.mjs --check' },
   { name: 'layout of src/', command: 'node scripts/build/check-layout.mjs' },
   { name: 'links in the docs', command: 'node scripts/build/check-links.mjs' },
   { name: 'production build', command: 'npm run build' },
@@ -31,8 +31,32 @@ const SIDE_BY_SIDE = [
   [{ name: 'feature-cost table', command: 'node scripts/build/feature-costs.mjs --check' }],
   [{ name: 'typecheck', command: 'npm run typecheck' }],
 ];
-/** @type {Step} Last, alone: Playwright's three workers use the machine. */
-const E2E = { name: 'unit and e2e tests (Playwright)', command: 'npx playwright test', env: TEST_BUILD };
+/** @type {Step[]} Last, alone: Playwright's three workers use the machine. */
+const E2E = [
+  { name: 'WebKit driver installed', command: 'node scripts/dev/webkit-driver.mjs --check' },
+  { name: 'unit and e2e tests (Playwright)', command: 'npx playwright test', env: TEST_BUILD },
+];
+
+/**
+ * CI installs Debian's browsers beside the checks above (.ci/run): it names a file in this variable, where that
+ * install writes "ok" or "failed" when it ends, and the browsers' steps wait for it. Unset: nothing to wait for.
+ */
+const BROWSERS_PENDING = process.env.SEGMENT_SENTRY_BROWSERS_PENDING;
+
+/** @returns {Promise<boolean>} whether the browsers are there (at once, unless CI is still installing them) */
+async function browsersInstalled() {
+  if (!BROWSERS_PENDING) return true;
+  const waitStarted = Date.now();
+  for (;;) {
+    const state = (await readFile(BROWSERS_PENDING, 'utf8').catch(() => '')).trim();
+    if (state === 'ok' || state === 'failed') {
+      times.push({ name: 'waiting for the browsers CI installs beside the checks', seconds: Math.round((Date.now() - waitStarted) / 100) / 10, ok: state === 'ok' });
+      if (state === 'failed') console.error(`\nThe browsers' install failed (${BROWSERS_PENDING}); see .ci/run's output above.`);
+      return state === 'ok';
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /** @type {Array<{ name: string, seconds: number, ok: boolean }>} */
 const times = [];
@@ -72,7 +96,8 @@ const started = Date.now();
 const ok =
   (await chain(CHECKS, false)) &&
   (await Promise.all(SIDE_BY_SIDE.map((steps) => chain(steps, true)))).every(Boolean) &&
-  (await chain([E2E], false));
+  (await browsersInstalled()) &&
+  (await chain(E2E, false));
 
 console.log('\nnpm test: where the time went');
 for (const { name, seconds, ok: passed } of times) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${passed ? '' : '(failed) '}${name}`);

@@ -8,7 +8,10 @@ import { attempt } from '../sentry/guard';
  * own timeout came first.
  */
 export function settleLoaderFlushes(handoff: LoaderHandoff, api: SegmentSentryApi): void {
-  for (const call of handoff.calls.splice(0)) {
+  // The captures stay: they wait in the list for whichever settings source starts Sentry (global-api.ts).
+  const flushes = handoff.calls.filter((call) => call[0] === 'flush');
+  handoff.calls = handoff.calls.filter((call) => call[0] !== 'flush');
+  for (const call of flushes) {
     if (call[0] !== 'flush') continue;
     const settle = call[2];
     attempt('replaying SegmentSentry.flush', () => void api.flush(...(call[1] as [number?])).then(settle, () => settle(false)));

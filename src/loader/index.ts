@@ -3,7 +3,6 @@
 // critical path: in idle time after the page's load event, at once on the first error, or on
 // forceLoad(). No Sentry code here; the full bundle takes over everything kept (src/loader/protocol.ts).
 import { writeMessage } from '../shared/console-message';
-import { makeAttempt } from '../shared/contain';
 import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
@@ -21,7 +20,14 @@ declare const __SEGMENT_SENTRY_VERSION__: string;
 
 type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
 
-const attempt = makeAttempt((what, error) => writeMessage('error', what, ' failed: ', error));
+// The loader's own containment boundary (the full bundle's is shared/contain.ts): one message, never a page error.
+const attempt = <T>(what: string, run: () => T): T | undefined => {
+  try {
+    return run();
+  } catch (error) {
+    writeMessage('error', what, ' failed: ', error);
+  }
+};
 
 /**
  * The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or
