@@ -186,10 +186,10 @@ type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string
  */
 export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKey?: string): void {
   if (handoff.analyticsConnected != null) return;
-  const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
-  if (!analytics || typeof analytics.register != 'function') return;
-  // (false until the plugin is in: a register that throws leaves it so, and it is not tried again)
+  // (false from here: a getter or register that throws leaves it so, and it is not tried again)
   handoff.analyticsConnected = false;
+  const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
+  if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
   // A kept call's consent (Segment's consent tools stamp it on each call in a plugin of their own, after
   // dispatch_start) is heard now, in its place among the page's other consent calls.
   const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
