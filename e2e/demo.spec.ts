@@ -35,6 +35,14 @@ test.describe('npm start: the demo', () => {
     await expect(card.locator('.frames > .frame.in-app').first()).toContainText('checkoutButtonClicked');
     await demo.waitForLine(/^ingest +event +unhandled error +"Error: Payment form failed to render" +release=demo@0\.1\.0 +environment=demo +user=.*id=user-42/);
     await expect(page.locator('#inspector .card.session')).not.toHaveCount(0);
+    // trackErrors: the error Sentry took became one Segment event, shown beside it with the same event id.
+    const eventId = (await card.locator('.tag', { hasText: 'event id' }).textContent())?.replace('event id ', '');
+    expect(eventId).toMatch(/^[0-9a-f]{32}$/);
+    const segmentCard = page.locator('#inspector .card.segment', { hasText: 'Error Captured' });
+    await expect(segmentCard).toHaveCount(1);
+    await expect(segmentCard.locator('.tags')).toContainText(`eventId ${eventId}`);
+    await expect(segmentCard.locator('.tags')).toContainText('Payment form failed to render');
+    await demo.waitForLine(new RegExp(`^segment /v1/t track Error Captured ${eventId}$`));
   });
 
   test('with a content blocker: straight to the ingest is blocked, through the tunnel it arrives', async ({ page }) => {

@@ -34,7 +34,12 @@ let segmentAppEdits = { release: 'demo@0.2.0', environment: 'demo-from-the-segme
 let segmentAppEntry;
 const segmentSnippet = mountLocalSegment(site, {
   writeKey: 'segmentSentryDemo',
-  onApiCall: (path, body) => console.log(`segment ${path} ${(/** @type {{ type?: string, event?: string }} */ (body ?? {})).type ?? ''} ${(/** @type {{ event?: string }} */ (body ?? {})).event ?? ''}`),
+  onApiCall: (path, body) => {
+    const call = /** @type {{ type?: string, event?: string, properties?: Record<string, unknown> }} */ (body ?? {});
+    console.log(`segment ${path} ${call.type ?? ''} ${call.event ?? ''}${call.event === 'Error Captured' ? ` ${call.properties?.eventId ?? ''}` : ''}`);
+    // The error Sentry took, as the Segment event it became (trackErrors): shown in the inspector beside it.
+    if (call.event === 'Error Captured') ingest.note('segment', call);
+  },
   settings: () => (segmentAppEntry ? { integrations: { Sentry: segmentAppEntry } } : {}),
 });
 /** The keys a workspace's entry has besides the product page's settings (analytics.js reads them). */
@@ -81,12 +86,18 @@ function demoPage(query) {
       .join('');
   const fromTheApp = state.settings === 'app';
   segmentAppEntry = fromTheApp ? { ...SEGMENT_ENTRY_KEYS, ...settings, ...segmentAppEdits } : undefined;
-  const shown = fromTheApp ? { ...settings, ...segmentAppEdits } : settings;
-  // The element escaped as the README asks (nothing in it may end the <script> early).
-  const element = `<script type="application/json" id="segment-sentry-settings">${JSON.stringify(settings, null, 2).replace(/</g, '\\u003c')}</script>`;
+  // Each error Sentry took also becomes a Segment event (trackErrors, docs/segment.md), shown in the inspector: on
+  // the page's own settings, or, where the Segment app's are used, in the page-level element set over them.
+  const pageLevel = { trackErrors: true };
+  const shown = fromTheApp ? { ...settings, ...segmentAppEdits, ...pageLevel } : { ...settings, ...pageLevel };
+  // The elements escaped as the README asks (nothing in them may end the <script> early).
+  const element = (/** @type {string} */ id, /** @type {object} */ value) =>
+    `<script type="application/json" id="${id}">${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}</script>`;
   return template
     .replace('{{META}}', () => (realDsn ? '' : `<meta name="ingest-stream" content="${ingest.origin}/items/stream">`))
-    .replace('{{SETTINGS_ELEMENT}}', () => (fromTheApp ? '' : element))
+    .replace('{{SETTINGS_ELEMENT}}', () =>
+      fromTheApp ? element('segment-sentry-page-settings', pageLevel) : element('segment-sentry-settings', { ...settings, ...pageLevel }),
+    )
     .replace('{{SETTINGS_SOURCE}}', () => (fromTheApp ? 'Settings from the Segment app (integrations.Sentry)' : 'Settings on this page'))
     .replace('{{SETTINGS_SHOWN}}', () => JSON.stringify(shown, null, 2).replace(/&/g, '&amp;').replace(/</g, '&lt;'))
     .replace('{{APP_FORM_HIDDEN}}', () => (fromTheApp ? '' : 'hidden'))

@@ -156,6 +156,15 @@ export async function startIngestServer(options = {}) {
     dsnFor(projectId) {
       return `http://public@127.0.0.1:${address.port}/${projectId}`;
     },
+    /**
+     * Lists something that is not an envelope item beside what arrived, for the demo's inspector (the Segment
+     * call a sent error became, with trackErrors on).
+     * @param {string} type @param {unknown} payload
+     */
+    note(type, payload) {
+      items.push({ type, payload, headers: {}, projectId: '', url: '', receivedAt: Date.now() });
+      for (const listener of listeners) listener();
+    },
     /** Decide how the ingest answers requests for one project (status, headers, delay). */
     /** @param {string} projectId @param {Responder | undefined} responder */
     respondWith(projectId, responder) {
