@@ -246,6 +246,16 @@ export interface ScenarioArgs {
 }
 
 /**
+ * Inside a describe block: its tests run in Chromium only. For the cases of a dimension that only changes which
+ * branch of Segment's or our own JavaScript runs, not what the browser does: the dimension is crossed in full in
+ * Chromium, and Firefox and WebKit run enough of its cases to see each value once (docs/development.md, «The run»).
+ * Skipped before any page is set up (a skip inside the test still costs it a page reset).
+ */
+export function inChromiumOnly(why: string): void {
+  test.skip(({ browserName }) => browserName !== 'chromium', `engine-independent: ${why}`);
+}
+
+/**
  * Registers one scenario for every engine: in the Chromium and Firefox lanes through Playwright, and in the
  * WebKit lane (its title tagged @webkit, which the projects select on) through WebDriver.
  */
