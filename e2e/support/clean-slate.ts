@@ -28,3 +28,18 @@ export async function clearOriginStorage(): Promise<void> {
 /** A blank page on `server`'s origin, to clear its storage from. */
 export const blankPageOf = (server: { register(path: string, body: string): string }): string =>
   server.register('/blank.html', '<!doctype html><title>blank</title>');
+
+/**
+ * A page on `server`'s origin that clears its storage as it loads (clearOriginStorage, above) and says how it went
+ * in its URL's fragment: the Playwright lanes wait for that instead of evaluating in the new page, whose first
+ * evaluation Firefox answers only once the new document's realm is announced (0.1 s a test).
+ */
+export const clearingPageOf = (server: { register(path: string, body: string): string }): string =>
+  server.register(
+    '/clear-storage.html',
+    `<!doctype html><title>clearing</title><script>(${clearOriginStorage.toString()})().then(` +
+      `() => { location.hash = 'cleared'; }, (error) => { location.hash = 'failed:' + encodeURIComponent(String(error && error.message)); });</script>`,
+  );
+
+/** The fragment clearingPageOf's page ends with. */
+export const CLEARED = /#(cleared|failed:.*)$/;

@@ -6,7 +6,7 @@ import { mountLocalSegment } from '../../scripts/dev/local-segment.mjs';
 import { startStaticServer, type StaticServer } from '../../scripts/dev/static-server.mjs';
 import { startWebKitDriver } from '../../scripts/dev/webkit-driver.mjs';
 import type { BrowserPage } from './browser-page';
-import { blankPageOf, clearOriginStorage } from './clean-slate';
+import { CLEARED, clearingPageOf } from './clean-slate';
 import { buildPage, type PageOptions } from './page-builder';
 import { PAGE_RECORDER } from './page-recorder';
 import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentApiBody, type SegmentTraffic } from './segment';
@@ -87,8 +87,10 @@ async function resetPlaywrightPage(page: Page, origins: StaticServer[]): Promise
   await context.setOffline(false);
   await context.clearCookies();
   for (const origin of origins) {
-    await page.goto(blankPageOf(origin));
-    await page.evaluate(clearOriginStorage);
+    await page.goto(clearingPageOf(origin));
+    await page.waitForURL(CLEARED);
+    const failed = /#failed:(.*)$/.exec(page.url());
+    if (failed) throw new Error(`the clean slate: ${decodeURIComponent(failed[1]!)}`);
   }
   // Whatever the test had open (the demo's own server, say) is unloaded in any case.
   if (origins.length === 0) await page.goto('about:blank');
