@@ -8,6 +8,8 @@ export interface AppConfig {
   throwAtStart?: string;
   /** The plugin is added with analytics.register() after AnalyticsBrowser.load, not in its plugins. */
   registerLater?: boolean;
+  /** The plugin is loaded by an analytics-next older than 1.70 (a stand-in for its instance). */
+  oldAnalyticsNext?: boolean;
   /** The consent-tools app: the consent model its wrapper loads analytics-next with. */
   consentModel?: 'opt-in' | 'opt-out';
 }

@@ -15,10 +15,12 @@ if (config.throwAtStart) {
 }
 
 const plugin = segmentSentry(config.options);
-export const analytics = AnalyticsBrowser.load(
-  { writeKey: config.writeKey, cdnURL: location.origin, plugins: config.registerLater ? [] : [plugin] },
-  { integrations: { Sentry: false } },
-);
-if (config.registerLater) void analytics.register(plugin);
+// An analytics-next from before 1.70 hands a plugin's load an instance without settings.cdnSettings: stood in for
+// by what its load gets (the instance's own parts), since npm has no such old build here.
+const old = { on: () => undefined, VERSION: '1.69.0', settings: { writeKey: config.writeKey } };
+export const analytics = config.oldAnalyticsNext
+  ? void plugin.load({}, old)
+  : AnalyticsBrowser.load({ writeKey: config.writeKey, cdnURL: location.origin, plugins: config.registerLater ? [] : [plugin] }, { integrations: { Sentry: false } });
+if (config.registerLater) void analytics?.register(plugin);
 
 expose(analytics, { captureException, captureMessage, flush, setConsent });
