@@ -7,10 +7,10 @@
 // Sentry as the full bundle does. No Sentry code here.
 import { writeMessage } from '../shared/console-message';
 import { hearConsent, hearConsentOf, keep, listenForErrors, sentryPlugin, type AnalyticsCall, type SegmentEvent } from '../loader/protocol';
-import type { SegmentSentryOptions, SegmentSentryPlugin } from '../public-types';
+import type { SegmentSentryOptions, SegmentSentryPlugin } from '../public-types.js';
 import type { PluginHandoff, PluginInstance } from './handoff';
 
-export type { SegmentSentryOptions, SegmentSentryPlugin, SegmentSentrySettings, SegmentSettingsDocument } from '../public-types';
+export type { SegmentSentryOptions, SegmentSentryPlugin, SegmentSentrySettings, SegmentSettingsDocument } from '../public-types.js';
 
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
