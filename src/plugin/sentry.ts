@@ -59,7 +59,7 @@ export function startPlugin(handoff: PluginHandoff): void {
             if (chosen) return;
             log.warn(
               `no settings yet: ${handoff.options ? 'analytics-next has not loaded the segmentSentry() plugin' : 'segmentSentry() was not called'} ` +
-                `${SEGMENT_SETTINGS_WAIT_MS / 1000} s after the page's load event (give it to AnalyticsBrowser.load's plugins, or pass segmentSentry({ settings })); ` +
+                `${SEGMENT_SETTINGS_WAIT_MS / 1000} s after the page's load event (not in AnalyticsBrowser.load's plugins, or analytics-next held back by a consent manager?); ` +
                 `errors are kept (up to ${MAX_KEPT}) until the settings come`,
             );
           }),
