@@ -183,3 +183,73 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
     await consoleLog.waitFor(/@segment\/analytics-next 1\.69\.0 gave the plugin no settings document .* 1\.70 on\): update it, or pass segmentSentry\(\{ settings \}\); Sentry was not started/);
   });
 });
+
+/** A stub consent manager (what OneTrust's wrapper does, in a few lines), read by e2e/npm-app/app-consent-tools.ts. */
+const stubConsentManager = (initial: Record<string, boolean> | null) => `<script>
+  window.cmp = {
+    preferences: ${JSON.stringify(initial)},
+    listeners: [],
+    decide(preferences) { this.preferences = preferences; this.listeners.forEach((listener) => listener(preferences)); },
+  };
+</script>`;
+const decide = (page: BrowserPage, preferences: Record<string, boolean>) =>
+  page.evaluate((given) => (window as unknown as { cmp: { decide(p: Record<string, boolean>): void } }).cmp.decide(given), preferences);
+
+/** A workspace whose destinations are all mapped to consent categories, the Sentry entry to Analytics. */
+function consentManagedWorkspace(segment: SegmentTraffic, project: Project): void {
+  segment.settings = {
+    integrations: { Sentry: { config: project.dsn, consentSettings: { categories: ['Analytics'] } } },
+    consentSettings: { allCategories: ['Analytics'], hasUnmappedDestinations: false },
+  };
+}
+
+/** The visitor opts out in the consent manager: nothing sent after it (the consent tools send the change as a track call). */
+async function optOutThenNothingArrives(page: BrowserPage, project: Project): Promise<void> {
+  await decide(page, { Analytics: false });
+  await analyticsCall(page, 'track', 'after opting out', {});
+  await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after opting out')));
+  await page.evaluate(() => window.SegmentSentry?.flush(3000));
+  expect(arrived(project, 'after opting out')).toEqual([]);
+}
+
+test.describe("Segment's consent tools around the npm instance: withCMP(new AnalyticsBrowser()).load(...)", () => {
+  everyEngine('opt-in: an error waits, with analytics-next itself, until the visitor opts in; nothing is sent once they opt out', async (args) => {
+    const { page, project, segment } = args;
+    consentManagedWorkspace(segment, project);
+    await openApp(args, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-in' }, before: stubConsentManager(null) });
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('before the visitor decided')));
+    await page.evaluate(() => window.SegmentSentry?.flush(3000));
+    expect(project.items(), 'sent before the visitor decided').toEqual([]);
+    await decide(page, { Analytics: true });
+    await project.waitForError('before the visitor decided');
+    await optOutThenNothingArrives(page, project);
+  });
+
+  everyEngine("opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment's blocking middleware never sees our plugin", async (args) => {
+    const { page, project, segment } = args;
+    consentManagedWorkspace(segment, project);
+    await openApp(args, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-out' }, before: stubConsentManager({ Analytics: true }) });
+    await analyticsCall(page, 'track', 'Viewed Page', {});
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('while the visitor agrees')));
+    await project.waitForError('while the visitor agrees');
+    await optOutThenNothingArrives(page, project);
+  });
+});
+
+test.describe("the app's own @sentry/browser beside the plugin", () => {
+  everyEngine("each Sentry keeps its own client, scope and DSN: the app's events never carry ours, nor ours the app's", async (args) => {
+    const { page, project, otherProject, segment } = args;
+    sentryInTheSegmentApp(segment, { config: project.dsn, release: 'ours@1' });
+    await openApp(args, { app: 'app-with-sentry.ts', config: { appSentryDsn: otherProject.dsn } });
+    await analyticsCall(page, 'identify', 'npm-user', {});
+    await captureMessage(page, 'from segment-sentry');
+    const ours = await project.waitForError('from segment-sentry');
+    expect({ release: ours.release, tags: ours.tags?.whose, user: ours.user?.id }).toEqual({ release: 'ours@1', tags: undefined, user: 'npm-user' });
+    await page.evaluate(() => (window as unknown as { appSentry: { captureMessage(m: string): void } }).appSentry.captureMessage("from the app's own Sentry"));
+    const theirs = await otherProject.waitForError("from the app's own Sentry");
+    expect({ release: theirs.release, tags: theirs.tags?.whose, user: theirs.user }).toEqual({ release: 'the-apps-own@1', tags: 'the app', user: undefined });
+    await project.settle(page);
+    expect(arrived(project, "from the app's own Sentry")).toEqual([]);
+    expect(arrived(otherProject, 'from segment-sentry')).toEqual([]);
+  });
+});
