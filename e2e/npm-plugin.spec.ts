@@ -39,11 +39,16 @@ interface AppPage {
   config?: Record<string, unknown>;
   /** Markup before the app's module (a stub consent manager, say). */
   before?: string;
+  /** Holds the page's load event back this long (a slow async script), so "before" and "after" it are far apart. */
+  loadHeldMs?: number;
 }
 
+let slowScripts = 0;
+
 /** Opens a page that runs a fixture app, configured through window.appConfig. */
-async function openApp({ openPage, site }: Pick<ScenarioArgs, 'openPage' | 'site'>, { bundler = 'esbuild', app = 'app.ts', config = {}, before = '' }: AppPage) {
+async function openApp({ openPage, site }: Pick<ScenarioArgs, 'openPage' | 'site'>, { bundler = 'esbuild', app = 'app.ts', config = {}, before = '', loadHeldMs }: AppPage) {
   const built = await served(site, bundler, app);
+  if (loadHeldMs) before += `<script async src="${site.register(`/npm-apps/slow-${++slowScripts}.js`, '', undefined, loadHeldMs)}"></script>`;
   await openPage({
     settings: null,
     bundle: null,
@@ -69,8 +74,14 @@ const analyticsCall = (page: BrowserPage, method: 'identify' | 'track', ...args:
     [method, args] as const,
   );
 
-/** When the page fetched a file, against its load event (resource timing: the same in every engine). */
+/** When the page fetched a file, against its load event (resource timing: the same in every engine), once both happened. */
 async function fetchedAgainstLoad(page: BrowserPage, file: string): Promise<{ fetchedAt: number; loadEventStart: number } | undefined> {
+  await page.waitForFunction(
+    (name) =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.endsWith(name)) &&
+      ((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventStart ?? 0) > 0,
+    file,
+  );
   return page.evaluate((name) => {
     const resource = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith(name));
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
@@ -80,10 +91,9 @@ async function fetchedAgainstLoad(page: BrowserPage, file: string): Promise<{ fe
 
 test.describe('Segment from npm: segment-sentry/plugin in an app that bundles analytics-next', () => {
   for (const bundler of BUNDLERS) {
-    everyEngine(`${bundler}: Sentry starts with the Segment app's settings; an error and a rejection thrown as the app starts are sent once each, with the Segment app's release`, async (args) => {
-      const { page, project, segment } = args;
+    everyEngine(`${bundler}: Sentry starts with the Segment app's settings; an error and a rejection thrown as the app starts are sent once each, with the Segment app's release`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn, release: 'npm-app@1.0.0', environment: 'from-the-app' });
-      await openApp(args, { bundler, config: { throwAtStart: 'thrown as the app starts' } });
+      await openApp({ openPage, site }, { bundler, config: { throwAtStart: 'thrown as the app starts' } });
       const error = await project.waitForError('Error: thrown as the app starts');
       expect({ release: error.release, environment: error.environment }).toEqual({ release: 'npm-app@1.0.0', environment: 'from-the-app' });
       expect((await project.waitForError('thrown as the app starts (a rejection)')).release).toBe('npm-app@1.0.0');
@@ -91,10 +101,9 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       expect(arrived(project, 'thrown as the app starts')).toHaveLength(2);
     });
 
-    everyEngine(`${bundler}: identify and track on the app's analytics-next become the Sentry user and breadcrumbs, though the load options turn Sentry off`, async (args) => {
-      const { page, project, segment } = args;
+    everyEngine(`${bundler}: identify and track on the app's analytics-next become the Sentry user and breadcrumbs, though the load options turn Sentry off`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
-      await openApp(args, { bundler });
+      await openApp({ openPage, site }, { bundler });
       await analyticsCall(page, 'identify', 'npm-user', { email: 'npm@example.com' });
       await analyticsCall(page, 'track', 'Checked Out', {});
       await captureMessage(page, 'after the calls');
@@ -103,57 +112,50 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       expect(breadcrumbs(event, 'segment.track')).toEqual(['Checked Out']);
     });
 
-    everyEngine(`${bundler}: the Sentry chunk is fetched after the page's load event, not before`, async (args) => {
-      const { page, project, segment } = args;
+    everyEngine(`${bundler}: the Sentry chunk is fetched after the page's load event, not before`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
-      const built = await openApp(args, { bundler });
+      const built = await openApp({ openPage, site }, { bundler, loadHeldMs: 1500 });
       expect(built.sentryChunk, 'the bundler split the Sentry part into a chunk of its own').toBeTruthy();
-      await page.waitForFunction((name) => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith(name)), built.sentryChunk);
       const timing = await fetchedAgainstLoad(page, built.sentryChunk!);
       expect(timing!.fetchedAt).toBeGreaterThanOrEqual(timing!.loadEventStart);
     });
 
-    everyEngine(`${bundler}: an error as the app starts fetches the Sentry chunk at once, before the page's load event`, async (args) => {
-      const { page, project, segment } = args;
+    everyEngine(`${bundler}: an error as the app starts fetches the Sentry chunk at once, before the page's load event`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
-      const built = await openApp(args, { bundler, config: { throwAtStart: 'thrown as the app starts' } });
+      const built = await openApp({ openPage, site }, { bundler, config: { throwAtStart: 'thrown as the app starts' }, loadHeldMs: 1500 });
       await project.waitForError('Error: thrown as the app starts');
       const timing = await fetchedAgainstLoad(page, built.sentryChunk!);
       expect(timing!.fetchedAt).toBeLessThan(timing!.loadEventStart);
     });
   }
 
-  everyEngine('added later with analytics.register(segmentSentry()), it starts with the Segment app\'s settings too', async (args) => {
-    const { page, project, segment } = args;
+  everyEngine('added later with analytics.register(segmentSentry()), it starts with the Segment app\'s settings too', async ({ openPage, site, page, project, segment }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, release: 'registered@1' });
-    await openApp(args, { config: { registerLater: true } });
+    await openApp({ openPage, site }, { config: { registerLater: true } });
     await captureMessage(page, 'registered later');
     expect((await project.waitForError('registered later')).release).toBe('registered@1');
   });
 
-  everyEngine("segmentSentry({ settings }) wins over the Segment app's settings", async (args) => {
-    const { page, project, otherProject, segment } = args;
+  everyEngine("segmentSentry({ settings }) wins over the Segment app's settings", async ({ openPage, site, page, project, otherProject, segment }) => {
     sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
-    await openApp(args, { config: { options: { settings: { config: project.dsn, release: 'from-the-options' } } } });
+    await openApp({ openPage, site }, { config: { options: { settings: { config: project.dsn, release: 'from-the-options' } } } });
     await captureMessage(page, 'with both');
     expect((await project.waitForError('with both')).release).toBe('from-the-options');
     await project.settle(page);
     expect(otherProject.items()).toEqual([]);
   });
 
-  everyEngine("the Segment app's values are checked as the settings element's: one message for a bad one, and the rest applies", async (args) => {
-    const { page, project, segment, consoleLog } = args;
+  everyEngine("the Segment app's values are checked as the settings element's: one message for a bad one, and the rest applies", async ({ openPage, site, page, project, segment, consoleLog }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, release: 'checked@1', relase: 'typo' });
-    await openApp(args, {});
+    await openApp({ openPage, site }, {});
     await consoleLog.waitFor(/unknown setting "relase" ignored \(did you mean "release"\?\)/);
     await captureMessage(page, 'checked');
     expect((await project.waitForError('checked')).release).toBe('checked@1');
   });
 
-  everyEngine('consent categories mapped to Sentry in the Segment app: nothing is sent until the app grants them with setConsent', async (args) => {
-    const { page, project, segment } = args;
+  everyEngine('consent categories mapped to Sentry in the Segment app: nothing is sent until the app grants them with setConsent', async ({ openPage, site, page, project, segment }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
-    await openApp(args, {});
+    await openApp({ openPage, site }, {});
     await captureMessage(page, 'before the visitor decided');
     await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
     await captureMessage(page, 'while denied');
@@ -165,10 +167,9 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
     expect(arrived(project, 'while denied')).toEqual([]);
   });
 
-  everyEngine("trackErrors from pageSettings, set over the Segment app's: an error Sentry received becomes one 'Error Captured' call on the app's analytics-next", async (args) => {
-    const { page, project, segment } = args;
+  everyEngine("trackErrors from pageSettings, set over the Segment app's: an error Sentry received becomes one 'Error Captured' call on the app's analytics-next", async ({ openPage, site, page, project, segment }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn });
-    await openApp(args, { config: { options: { pageSettings: { trackErrors: true } } } });
+    await openApp({ openPage, site }, { config: { options: { pageSettings: { trackErrors: true } } } });
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('tracked to Segment')));
     const event = await project.waitForError('tracked to Segment');
     await expect
@@ -176,10 +177,9 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       .toEqual([event.event_id]);
   });
 
-  everyEngine('an analytics-next that hands plugins no settings document gets one message, and no page error', async (args) => {
-    const { segment, project, consoleLog } = args;
+  everyEngine('an analytics-next that hands plugins no settings document gets one message, and no page error', async ({ openPage, site, segment, project, consoleLog }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn });
-    await openApp(args, { config: { oldAnalyticsNext: true } });
+    await openApp({ openPage, site }, { config: { oldAnalyticsNext: true } });
     await consoleLog.waitFor(/@segment\/analytics-next 1\.69\.0 gave the plugin no settings document .* 1\.70 on\): update it, or pass segmentSentry\(\{ settings \}\); Sentry was not started/);
   });
 });
@@ -213,10 +213,9 @@ async function optOutThenNothingArrives(page: BrowserPage, project: Project): Pr
 }
 
 test.describe("Segment's consent tools around the npm instance: withCMP(new AnalyticsBrowser()).load(...)", () => {
-  everyEngine('opt-in: an error waits, with analytics-next itself, until the visitor opts in; nothing is sent once they opt out', async (args) => {
-    const { page, project, segment } = args;
+  everyEngine('opt-in: an error waits, with analytics-next itself, until the visitor opts in; nothing is sent once they opt out', async ({ openPage, site, page, project, segment }) => {
     consentManagedWorkspace(segment, project);
-    await openApp(args, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-in' }, before: stubConsentManager(null) });
+    await openApp({ openPage, site }, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-in' }, before: stubConsentManager(null) });
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('before the visitor decided')));
     await page.evaluate(() => window.SegmentSentry?.flush(3000));
     expect(project.items(), 'sent before the visitor decided').toEqual([]);
@@ -225,10 +224,9 @@ test.describe("Segment's consent tools around the npm instance: withCMP(new Anal
     await optOutThenNothingArrives(page, project);
   });
 
-  everyEngine("opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment's blocking middleware never sees our plugin", async (args) => {
-    const { page, project, segment } = args;
+  everyEngine("opt-out: errors are sent while the visitor agrees, and stop when they opt out, though Segment's blocking middleware never sees our plugin", async ({ openPage, site, page, project, segment }) => {
     consentManagedWorkspace(segment, project);
-    await openApp(args, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-out' }, before: stubConsentManager({ Analytics: true }) });
+    await openApp({ openPage, site }, { app: 'app-consent-tools.ts', config: { consentModel: 'opt-out' }, before: stubConsentManager({ Analytics: true }) });
     await analyticsCall(page, 'track', 'Viewed Page', {});
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('while the visitor agrees')));
     await project.waitForError('while the visitor agrees');
@@ -237,10 +235,9 @@ test.describe("Segment's consent tools around the npm instance: withCMP(new Anal
 });
 
 test.describe("the app's own @sentry/browser beside the plugin", () => {
-  everyEngine("each Sentry keeps its own client, scope and DSN: the app's events never carry ours, nor ours the app's", async (args) => {
-    const { page, project, otherProject, segment } = args;
+  everyEngine("each Sentry keeps its own client, scope and DSN: the app's events never carry ours, nor ours the app's", async ({ openPage, site, page, project, otherProject, segment }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, release: 'ours@1' });
-    await openApp(args, { app: 'app-with-sentry.ts', config: { appSentryDsn: otherProject.dsn } });
+    await openApp({ openPage, site }, { app: 'app-with-sentry.ts', config: { appSentryDsn: otherProject.dsn } });
     await analyticsCall(page, 'identify', 'npm-user', {});
     await captureMessage(page, 'from segment-sentry');
     const ours = await project.waitForError('from segment-sentry');
