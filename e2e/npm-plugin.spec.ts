@@ -49,12 +49,14 @@ let slowScripts = 0;
 async function openApp({ openPage, site }: Pick<ScenarioArgs, 'openPage' | 'site'>, { bundler = 'esbuild', app = 'app.ts', config = {}, before = '', loadHeldMs }: AppPage) {
   const built = await served(site, bundler, app);
   if (loadHeldMs) before += `<script async src="${site.register(`/npm-apps/slow-${++slowScripts}.js`, '', undefined, loadHeldMs)}"></script>`;
-  await openPage({
+  const page = await openPage({
     settings: null,
     bundle: null,
     beforeBundle: `<script>window.appConfig = ${JSON.stringify({ writeKey: WRITE_KEY, ...config })};</script>${before}
       <script type="module" src="${built.base}${built.entry}"></script>`,
   });
+  // (WebKit's WebDriver may hand the page back before its module scripts ran.)
+  await page.waitForFunction(() => 'app' in window);
   return built;
 }
 
