@@ -140,7 +140,8 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
 
   everyEngine("segmentSentry({ settings }) wins over the Segment app's settings", async ({ openPage, site, page, project, otherProject, segment }) => {
     sentryInTheSegmentApp(segment, { config: otherProject.dsn, release: 'from-the-app' });
-    await openApp({ openPage, site }, { config: { options: { settings: { config: project.dsn, release: 'from-the-options' } } } });
+    // The load event held back: analytics-next has handed the plugin its settings before the Sentry part comes.
+    await openApp({ openPage, site }, { config: { options: { settings: { config: project.dsn, release: 'from-the-options' } } }, loadHeldMs: 1500 });
     await captureMessage(page, 'with both');
     expect((await project.waitForError('with both')).release).toBe('from-the-options');
     await project.settle(page);
