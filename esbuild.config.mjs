@@ -57,6 +57,8 @@ export const bundleOptions = {
     // Sentry's debug logging and tracing code is dead in this product; these flags let esbuild drop it.
     __SENTRY_DEBUG__: 'false',
     __SENTRY_TRACING__: 'false',
+    // The npm plugin's own paths (its analytics-next instance) are dead in the script bundles.
+    __SEGMENT_SENTRY_NPM_PLUGIN__: 'false',
   },
   plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions(), reportInsteadOfRethrow()])],
   logLevel: 'warning',
@@ -109,6 +111,39 @@ export const tunnelOptions = [
 }));
 
 /**
+ * `segment-sentry/plugin` (src/plugin/): two ES modules for an app's bundler. `dist/plugin/index.mjs`, what the app's
+ * first chunk gets, is left readable (the app's build minifies it); its `import('./sentry')` stays a dynamic import
+ * of `dist/plugin/sentry.mjs`, so the app's bundler splits that into a chunk of its own. The Sentry part is built
+ * as the full bundle is (the same SDK transforms: isolated globals, trimmed functions) and minified here, where
+ * the SDK's private members can be renamed.
+ */
+export const pluginEntryOptions = {
+  ...bundleOptions,
+  entryPoints: ['src/plugin/index.ts'],
+  outfile: 'dist/plugin/index.mjs',
+  format: /** @type {const} */ ('esm'),
+  sourcemap: false,
+  plugins: [
+    {
+      name: 'plugin-sentry-part',
+      /** @param {import('esbuild').PluginBuild} build */
+      setup(build) {
+        build.onResolve({ filter: /^\.\/sentry$/ }, () => ({ path: './sentry.mjs', external: true }));
+      },
+    },
+  ],
+};
+export const pluginSentryOptions = {
+  ...bundleOptions,
+  entryPoints: ['src/plugin/sentry.ts'],
+  outfile: 'dist/plugin/sentry.mjs',
+  format: /** @type {const} */ ('esm'),
+  define: { ...bundleOptions.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  minify: true,
+  mangleProps: outputs[1]?.mangleProps,
+};
+
+/**
  * The second minifier pass, after esbuild's: terser's compressor, run a few times over, finds what esbuild's
  * single pass leaves (measured on this bundle: docs/benchmark.md, «Where the bytes and milliseconds went»). Its
  * source map is composed with esbuild's, so the map still points into the original sources.
@@ -120,6 +155,7 @@ export async function minifyAgain(file, { mapUrl } = {}) {
   const code = await readFile(file, 'utf8');
   const map = await readFile(`${file}.map`, 'utf8').catch(() => undefined);
   const result = await terserMinify(code, {
+    module: file.endsWith('.mjs'),
     ecma: 2020,
     compress: { passes: 3 },
     mangle: true,
@@ -174,7 +210,7 @@ export function spreadBeforeLastInOptionalChain(node, inChain = false) {
 function checkSyntaxLevel(file, code) {
   let ast;
   try {
-    ast = parse(code, { ecmaVersion: SYNTAX_LEVEL, sourceType: 'script' });
+    ast = parse(code, { ecmaVersion: SYNTAX_LEVEL, sourceType: file.endsWith('.mjs') ? 'module' : 'script' });
   } catch (error) {
     throw new Error(`${file} is not ES${SYNTAX_LEVEL} (${error instanceof Error ? error.message : error}); Sentry's supported browsers could not run it`);
   }
@@ -204,7 +240,8 @@ export async function build() {
     const code = await readFile(options.outfile);
     checkSyntaxLevel(options.outfile, code.toString('utf8'));
     rows.push({ file: options.outfile, ...sizes(code) });
-    integrity[basename(options.outfile)] = sriHash(code);
+    // (SRI is for script tags: the plugin's modules reach a page through the app's own build.)
+    if (!options.outfile.endsWith('.mjs')) integrity[basename(options.outfile)] = sriHash(code);
     return { result, code };
   };
   /** @type {Uint8Array | undefined} */
@@ -221,6 +258,8 @@ export async function build() {
   // The loader's own copy of the hash is sha256: as strong a check for this purpose, and 20 characters
   // of base64 (which does not compress) shorter on the critical path. integrity.json keeps sha384.
   await buildOne({ ...loaderOptions(sriHash(fullBundle, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
+  await buildOne(pluginEntryOptions);
+  await buildOne(pluginSentryOptions);
   await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
   for (const options of tunnelOptions) await esbuild.build(options);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);

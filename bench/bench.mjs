@@ -46,7 +46,7 @@ async function buildVariants() {
   /** @type {import('esbuild').BuildOptions} */
   const naive = {
     ...common,
-    define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__) },
+    define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__), __SEGMENT_SENTRY_NPM_PLUGIN__: 'false' },
     plugins: [naiveSentryClient],
     outfile: `${OUT}naive.min.js`,
     minify: true,

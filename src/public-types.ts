@@ -63,6 +63,32 @@ export interface SegmentSentryApi {
   forceLoad(): void;
 }
 
+/** What `segmentSentry(options)` takes. */
+export interface SegmentSentryOptions {
+  /**
+   * The settings, as the settings element takes them (an object, Segment's settings document, or its JSON text):
+   * used alone, instead of the Segment app's.
+   */
+  settings?: SegmentSentrySettings | SegmentSettingsDocument | string;
+  /**
+   * Our own settings, which the Segment app has no field for (`trackErrors`, `tunnel`), set over the Segment app's
+   * one by one and checked with them, as the page-level settings element is on a script page.
+   */
+  pageSettings?: Pick<SegmentSentrySettings, 'trackErrors' | 'tunnel' | 'globalAnalyticsKey'>;
+}
+
+/** What `segmentSentry()` returns (`segment-sentry/plugin`): a plain analytics-next plugin object. */
+export interface SegmentSentryPlugin {
+  name: 'Sentry';
+  type: 'enrichment';
+  version: string;
+  isLoaded(): boolean;
+  load(ctx: unknown, analytics: unknown): Promise<void>;
+  identify<C>(ctx: C): C;
+  track<C>(ctx: C): C;
+  page<C>(ctx: C): C;
+}
+
 declare global {
   interface Window {
     SegmentSentry?: SegmentSentryApi;

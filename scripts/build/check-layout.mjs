@@ -8,17 +8,21 @@ import { fileURLToPath } from 'node:url';
 /** The only files directly under src/: the full bundle's entry and the published types. */
 const TOP_LEVEL_FILES = ['index.ts', 'public-types.ts'];
 /** What runs when loaded (or is published as its own module): importing one would run it twice, or pull a part up. */
-const ENTRIES = ['index.ts', 'loader/index.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
+const ENTRIES = ['index.ts', 'loader/index.ts', 'plugin/index.ts', 'plugin/sentry.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
 /**
  * The parts, lowest first: a part imports from its own folder and from parts below it, never from one beside or
  * above it (type-only imports too: a reader follows them as well). The tunnel stands beside the browser parts and
  * uses only the DSN parsing below it.
  */
-const PART_ORDER = ['shared', 'loader', 'settings', 'sentry', 'consent', 'segment', 'api'];
+const PART_ORDER = ['shared', 'loader', 'settings', 'sentry', 'consent', 'segment', 'api', 'plugin'];
 const PART_BELOW = { tunnel: ['shared', 'settings'] };
 
-/** The loader stays small and Sentry-free: whatever it imports, however deep, must not reach these. */
-const LOADER_ENTRY = 'loader/index.ts';
+/**
+ * The loader, and the npm plugin's first part (what an app's first chunk gets), stay small and Sentry-free: whatever
+ * they import statically, however deep, must not reach these. (The plugin's dynamic import() of its Sentry part is
+ * the one way to it: the app's bundler splits that into a chunk of its own.)
+ */
+const SENTRY_FREE_ENTRIES = { 'loader/index.ts': 'the loader', 'plugin/index.ts': "the plugin's first part (reach the Sentry part with import())" };
 const LOADER_FORBIDDEN = /^@sentry\//;
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -32,13 +36,14 @@ function sourceFiles(dir) {
 }
 
 /**
- * What a file imports; `typeOnly` for `import type` / `export type`, which compile to nothing.
- * @param {string} file @returns {Array<{ specifier: string, typeOnly: boolean }>}
+ * What a file imports; `typeOnly` for `import type` / `export type`, which compile to nothing; `dynamic` for `import()`.
+ * @param {string} file @returns {Array<{ specifier: string, typeOnly: boolean, dynamic: boolean }>}
  */
 function importsOf(file) {
   return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((match) => ({
     specifier: /** @type {string} */ (match[2] ?? match[3]),
     typeOnly: Boolean(match[1]),
+    dynamic: match[3] !== undefined,
   }));
 }
 
@@ -137,20 +142,23 @@ export function layoutProblems(root, importers = ['src', 'e2e', 'bench', 'script
     }
   }
   problems.push(...importCycles(root, sourceFiles(src)), ...upwardImports(root, sourceFiles(src)));
-  const seen = new Set();
-  const walk = (/** @type {string} */ file, /** @type {string[]} */ chain) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const { specifier, typeOnly } of importsOf(file)) {
-      if (typeOnly) continue;
-      if (LOADER_FORBIDDEN.test(specifier)) {
-        problems.push(`${[...chain, file].map((path) => relative(root, path)).join(' → ')}: imports '${specifier}'; the loader carries no Sentry code`);
+  for (const [entry, what] of Object.entries(SENTRY_FREE_ENTRIES)) {
+    if (!existsSync(join(src, entry))) continue;
+    const seen = new Set();
+    const walk = (/** @type {string} */ file, /** @type {string[]} */ chain) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { specifier, typeOnly, dynamic } of importsOf(file)) {
+        if (typeOnly || dynamic) continue;
+        if (LOADER_FORBIDDEN.test(specifier)) {
+          problems.push(`${[...chain, file].map((path) => relative(root, path)).join(' → ')}: imports '${specifier}'; ${what} carries no Sentry code`);
+        }
+        const target = resolveRelative(file, specifier);
+        if (target) walk(target, [...chain, file]);
       }
-      const target = resolveRelative(file, specifier);
-      if (target) walk(target, [...chain, file]);
-    }
-  };
-  walk(join(src, LOADER_ENTRY), []);
+    };
+    walk(join(src, entry), []);
+  }
   return problems;
 }
 
@@ -158,5 +166,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const problems = layoutProblems(fileURLToPath(new URL('../..', import.meta.url)));
   for (const problem of problems) console.error(`layout: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log('layout: src/ in folders, imports running down the parts, no import of an entry, no circle of imports, the loader free of Sentry code');
+  console.log('layout: src/ in folders, imports running down the parts, no import of an entry, no circle of imports, the loader and the plugin\'s first part free of Sentry code');
 }

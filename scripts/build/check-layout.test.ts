@@ -53,6 +53,18 @@ test('Sentry code reached from the loader is named with the chain of imports; ty
   ).toEqual(["src/loader/index.ts → src/loader/protocol.ts → src/loader/bounded.ts: imports '@sentry/core'; the loader carries no Sentry code"]);
 });
 
+test("the plugin's first part reaches Sentry code only through its dynamic import()", () => {
+  expect(
+    problemsOf({
+      'src/plugin/index.ts': "import { keep } from '../loader/protocol';\nimport('./sentry');\n",
+      'src/plugin/sentry.ts': "import { init } from '@sentry/browser';\n",
+    }),
+  ).toEqual([]);
+  expect(problemsOf({ 'src/plugin/index.ts': "import { init } from '@sentry/browser';\n" })).toEqual([
+    "src/plugin/index.ts: imports '@sentry/browser'; the plugin's first part (reach the Sentry part with import()) carries no Sentry code",
+  ]);
+});
+
 test('files that import each other, type-only imports included, are named as one circle', () => {
   expect(
     problemsOf({

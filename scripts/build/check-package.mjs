@@ -22,10 +22,11 @@ export const ACCEPTED_PROBLEMS = [
     checker: 'attw',
     kind: 'CJSResolvesToESM',
     resolutionKind: 'node16-cjs',
-    entrypoints: ['.', './loader', './readable', './tunnel', './tunnel/node'],
+    entrypoints: ['.', './loader', './plugin', './readable', './tunnel', './tunnel/node'],
     reason:
       'The package is ESM only ("type": "module"). The tunnel modules are ES modules: CommonJS code loads them with ' +
-      'import() (or require() of ESM, Node 20.19+). The browser files (".", "./loader", "./readable") are scripts for ' +
+      'import() (or require() of ESM, Node 20.19+). The analytics-next plugin is an ES module for an app\'s bundler, ' +
+      'which must keep its dynamic import() of the Sentry part to split it off. The browser files (".", "./loader", "./readable") are scripts for ' +
       'a <script> tag, with no exports; their types only declare window.SegmentSentry and the settings.',
   },
 ];

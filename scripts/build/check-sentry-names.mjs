@@ -20,7 +20,7 @@ export const KEPT_NAMES = {
   __SENTRY_SUPPRESS_TRACING__: 'a scope marker for tracing, which this bundle does not run',
 };
 
-const BUNDLES = ['dist/segment-sentry.js', 'dist/segment-sentry.min.js', 'dist/segment-sentry.loader.min.js'];
+const BUNDLES = ['dist/segment-sentry.js', 'dist/segment-sentry.min.js', 'dist/segment-sentry.loader.min.js', 'dist/plugin/index.mjs', 'dist/plugin/sentry.mjs'];
 // Not preceded by a word character, so our renamed names (__SEGMENT_SENTRY__, __segment_sentry_…) never match.
 const SENTRY_NAME = /(?<![\w$])__?sentry\w*/gi;
 

@@ -20,6 +20,7 @@ const DELIBERATE_ERRORS: Record<string, string> = {
   'wrong-tunnel-options.ts': "import { createTunnelHandler } from 'segment-sentry/tunnel';\ncreateTunnelHandler({ allowedDsns: 'one DSN, not a list' });\n",
   'wrong-node-listener.ts': "import { nodeTunnelListener } from 'segment-sentry/tunnel/node';\nnodeTunnelListener('not a handler');\n",
   'wrong-global.ts': "import type {} from 'segment-sentry/loader';\nwindow.SegmentSentry?.setConsent('yes');\n",
+  'wrong-plugin-options.ts': "import { segmentSentry } from 'segment-sentry/plugin';\nsegmentSentry({ settings: 42 });\n",
 };
 
 const MODES = {
@@ -36,8 +37,10 @@ test.beforeAll(() => {
   const installed = join(project, 'node_modules', 'segment-sentry');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  // What a user's project has beside the package: Node's and Express's types (ours, linked).
+  // What a user's project has beside the package: Node's and Express's types, and analytics-next for the npm
+  // plugin's recipe, checked against its own types (ours, linked).
   symlinkSync(join(ROOT, 'node_modules', '@types'), join(project, 'node_modules', '@types'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules', '@segment'), join(project, 'node_modules', '@segment'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   recipes = docRecipes();
   for (const [name, text] of [...recipes, ...Object.entries(DELIBERATE_ERRORS)]) writeFileSync(join(project, name), text);
@@ -45,8 +48,8 @@ test.beforeAll(() => {
 
 test.afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-test('the docs have the recipes the package promises: node:http, Express, Next.js, a Cloudflare Worker, the browser global', () => {
-  expect([...recipes.keys()].sort()).toEqual(['browser-global.ts', 'tunnel-cloudflare-worker.ts', 'tunnel-express.ts', 'tunnel-next-route.ts', 'tunnel-node.ts']);
+test('the docs have the recipes the package promises: node:http, Express, Next.js, a Cloudflare Worker, the browser global, the analytics-next plugin', () => {
+  expect([...recipes.keys()].sort()).toEqual(['browser-global.ts', 'npm-plugin.ts', 'tunnel-cloudflare-worker.ts', 'tunnel-express.ts', 'tunnel-next-route.ts', 'tunnel-node.ts']);
 });
 
 for (const [mode, resolution] of Object.entries(MODES)) {

@@ -64,7 +64,7 @@ const FEATURES = [
   {
     feature: 'errors to Segment',
     what: 'the trackErrors setting\'s `Error Captured` calls (src/segment/error-events.ts, the transport\'s report of what was sent, the bridge\'s skip); its parsing and the page-level settings element stay',
-    cuts: [{ file: 'src/api/start-sentry.ts', cut: 'settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey) : undefined', becomes: '(trackErrors, undefined)' }],
+    cuts: [{ file: 'src/api/start-sentry.ts', cut: 'settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey, handoff) : undefined', becomes: '(trackErrors, undefined)' }],
   },
   {
     feature: 'the page-level settings element',

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-test('the npm package is the CDN folder and the tunnel: the loader, the full bundle, source maps, integrity, the tunnel modules, declarations and nothing else', () => {
+test('the npm package is the CDN folder, the tunnel and the analytics-next plugin: the loader, the full bundle, source maps, integrity, the tunnel modules, the plugin\'s two modules, declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
   const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
   expect(files).toEqual(
@@ -22,6 +22,10 @@ test('the npm package is the CDN folder and the tunnel: the loader, the full bun
       'dist/tunnel-node.mjs',
       'dist/types/tunnel/handler.d.ts',
       'dist/types/tunnel/node.d.ts',
+      'dist/plugin/index.mjs',
+      'dist/plugin/sentry.mjs',
+      'dist/plugin/sentry.mjs.map',
+      'dist/types/plugin/index.d.ts',
       'package.json',
     ].sort(),
   );
@@ -49,4 +53,12 @@ test('the tunnel modules need nothing outside the package: the handler imports n
   const declaration = readFileSync(new URL('../../dist/types/tunnel/handler.d.ts', import.meta.url), 'utf8');
   expect(declaration).toContain('createTunnelHandler');
   expect(declaration).not.toMatch(/\bimport\b/);
+});
+
+test("the plugin's first part imports nothing statically: its one import is the dynamic import() of its Sentry part, beside it", () => {
+  const code = readFileSync(new URL('../../dist/plugin/index.mjs', import.meta.url), 'utf8');
+  expect([...code.matchAll(/^\s*import\b[^'"(]*['"]([^'"]+)['"]/gm)].map((match) => match[1])).toEqual([]);
+  expect([...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1])).toEqual(['./sentry.mjs']);
+  expect(code).not.toMatch(/@sentry\//);
+  expect(pkg.exports['./plugin']).toEqual({ types: './dist/types/plugin/index.d.ts', default: './dist/plugin/index.mjs' });
 });

@@ -25,6 +25,7 @@ const CHECKS = [
 const SIDE_BY_SIDE = [
   [
     { name: 'size budget', command: 'npm run size' },
+    { name: "the npm plugin's first-chunk cost", command: 'node scripts/build/plugin-cost.mjs' },
     { name: 'the package as its users see it', command: 'node scripts/build/check-package.mjs' },
     { name: 'test build', command: 'npm run build', env: TEST_BUILD },
   ],

@@ -33,7 +33,7 @@ function forgetVisitor(): void {
 export function startSentry(settings: Settings, { ownScriptUrl, handoff, preferences }: StartParts): Started {
   const consentGate =
     settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined;
-  const errors = settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey) : undefined;
+  const errors = settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey, handoff) : undefined;
   const client = startSentryClient(settings, ownScriptUrl, consentGate, errors?.sent);
   // Consent analytics.js carries from now on (Segment's consent tools) goes to the gate as it comes.
   connectAnalytics(window, settings.globalAnalyticsKey, handoff, (given) => consentGate?.update(given), errors?.ours);

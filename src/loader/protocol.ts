@@ -78,6 +78,13 @@ export interface LoaderHandoff {
   /** Set by the full bundle: where analytics calls go from then on. */
   forward?: (type: AnalyticsCall, event?: SegmentEvent) => void;
   /**
+   * The npm plugin only (src/plugin/): analytics-next's own instance, as the plugin's load was given it, and
+   * `whenInstance`, which hands it to `then` now or once it comes. On script pages both are absent: analytics.js
+   * is the page's global.
+   */
+  instance?: object;
+  whenInstance?: (then: (instance: object) => void) => void;
+  /**
    * Removes the loader's error listeners once the full bundle's are in place. Its other listeners
    * (DOMContentLoaded, load, idle) find the full bundle's API in window.SegmentSentry and do nothing.
    */
@@ -95,7 +102,7 @@ export function hearConsent(handoff: LoaderHandoff, given: unknown): boolean {
 }
 
 /** The consent a call carries (Segment's consent tools stamp it), heard; what a hostile getter throws stays here. */
-function hearConsentOf(handoff: LoaderHandoff, event?: SegmentEvent): void {
+export function hearConsentOf(handoff: LoaderHandoff, event?: SegmentEvent): void {
   try {
     hearConsent(handoff, event?.context?.consent?.categoryPreferences);
   } catch {

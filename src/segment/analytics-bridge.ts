@@ -38,7 +38,9 @@ export function connectAnalytics(
   /** Our own `Error Captured` calls (error-events.ts, trackErrors): never breadcrumbs. */
   ours?: (event: SegmentEvent) => boolean,
 ): void {
-  const analyticsNow = () => (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
+  // The npm plugin's analytics-next instance (src/plugin/), else the page's analytics.js global.
+  const analyticsNow = () =>
+    ((__SEGMENT_SENTRY_NPM_PLUGIN__ && handoff.instance) || (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as AnalyticsLike | undefined;
 
   // Once a call on this page has set (or reset) the user, the remembered user must not overwrite it.
   let userSetOnThisPage = false;
@@ -77,13 +79,17 @@ export function connectAnalytics(
   handoff.forward = deliver;
   for (const [type, event] of handoff.analytics.splice(0)) deliver(type, event, true);
 
-  untilAnalyticsConnects(win, () => {
-    keepAnalyticsCalls(win, handoff, globalKey);
-    // Not there yet (look again later), or not Segment's (said once, never tried again).
-    if (!handoff.analyticsConnected) return handoff.analyticsConnected === false;
+  const connected = () => {
     const analytics = analyticsNow();
     if (analytics?.on) watchConsent(analytics as Required<AnalyticsLike>, applyConsent);
     analytics?.ready?.(onReady);
     return true;
+  };
+  // The npm plugin: its calls come through handoff.forward already; analytics-next's instance, once its load ran.
+  if (__SEGMENT_SENTRY_NPM_PLUGIN__) return handoff.whenInstance!(connected);
+  untilAnalyticsConnects(win, () => {
+    keepAnalyticsCalls(win, handoff, globalKey);
+    // Not there yet (look again later), or not Segment's (said once, never tried again).
+    return handoff.analyticsConnected ? connected() : handoff.analyticsConnected === false;
   });
 }

@@ -1,5 +1,5 @@
 import { truncate, type Envelope, type Event } from '@sentry/core';
-import { analyticsGlobalKey } from '../loader/protocol';
+import { analyticsGlobalKey, type LoaderHandoff } from '../loader/protocol';
 import { attempt } from '../sentry/guard';
 import type { SegmentEvent } from './segment-mapping';
 
@@ -45,14 +45,17 @@ export interface ErrorTracking {
  * MAX_ERROR_CALLS per page. The call goes through analytics.js, so Segment's own consent applies to it; a track
  * that throws, or whose promise rejects, is contained here (one console line) and makes no Sentry event.
  */
-export function trackErrors(win: Window, globalKey: string | undefined): ErrorTracking {
+export function trackErrors(win: Window, globalKey: string | undefined, handoff: LoaderHandoff): ErrorTracking {
   // The event ids called for; set before the call, so the bridge knows the call as ours when it comes back.
   const called = new Set<unknown>();
   return {
     sent: ([, [item]]) =>
       void attempt(`analytics.track('${ERROR_CAPTURED}')`, () => {
         const properties = item?.[0].type === 'event' ? errorCapturedProperties(item[1] as Event) : undefined;
-        const analytics = (win as unknown as Record<string, { track?: (...args: unknown[]) => unknown } | undefined>)[analyticsGlobalKey(win.document, globalKey)];
+        // The npm plugin's analytics-next instance (src/plugin/), else the page's analytics.js global.
+        const analytics = ((__SEGMENT_SENTRY_NPM_PLUGIN__ && handoff.instance) || (win as unknown as Record<string, object | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as
+          | { track?: (...args: unknown[]) => unknown }
+          | undefined;
         if (!properties || called.size >= MAX_ERROR_CALLS || called.has(properties.eventId) || typeof analytics?.track !== 'function') return;
         called.add(properties.eventId);
         // Returned: a promise it rejects is contained too.
