@@ -139,6 +139,8 @@ export const pluginSentryOptions = {
   outfile: 'dist/plugin/sentry.mjs',
   format: /** @type {const} */ ('esm'),
   define: { ...bundleOptions.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  // Names of its own, apart from the script bundle's: a page may have both (docs/segment.md).
+  plugins: [sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()])],
   minify: true,
   mangleProps: outputs[1]?.mangleProps,
 };

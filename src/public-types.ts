@@ -74,7 +74,7 @@ export interface SegmentSentryOptions {
    * Our own settings, which the Segment app has no field for (`trackErrors`, `tunnel`), set over the Segment app's
    * one by one and checked with them, as the page-level settings element is on a script page.
    */
-  pageSettings?: Pick<SegmentSentrySettings, 'trackErrors' | 'tunnel' | 'globalAnalyticsKey'>;
+  pageSettings?: Pick<SegmentSentrySettings, 'trackErrors' | 'tunnel'>;
 }
 
 /** What `segmentSentry()` returns (`segment-sentry/plugin`): a plain analytics-next plugin object. */

@@ -24,8 +24,15 @@ export const ISOLATED_NAMES = {
   _sentryWrappedDepth: '_segmentSentryWrappedDepth',
 };
 
-/** @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform} */
-export function isolateSentryNames() {
+/**
+ * `copy`: a mark for a second copy of ours that may share a page with the first (the npm plugin's Sentry part
+ * beside a script tag of ours): its names get it too (`__SEGMENT_SENTRY_NPM__`), so the two keep their own scopes.
+ * @param {string} [copy]
+ * @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform}
+ */
+export function isolateSentryNames(copy = '') {
+  /** @param {string} ours */
+  const marked = (ours) => (copy ? ours.replace(/(_*)$/, (tail) => (ours === ours.toUpperCase() ? `_${copy.toUpperCase()}` : `_${copy.toLowerCase()}`) + tail) : ours);
   /** @type {Set<string>} */
   const seen = new Set();
   const pattern = new RegExp(`\\b(${Object.keys(ISOLATED_NAMES).join('|')})\\b`, 'g');
@@ -35,7 +42,7 @@ export function isolateSentryNames() {
     apply: (_path, source) =>
       source.replace(pattern, (name) => {
         seen.add(name);
-        return ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)];
+        return marked(ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)]);
       }),
     missing: () => Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name)),
   };

@@ -136,7 +136,8 @@ async function gzipWithout(/** @type {Feature | undefined} */ feature, /** @type
 
 /**
  * What the table is measured from: our sources, the build scripts (this one, its stubs, the esbuild plugins),
- * the build's configuration and the locked versions of the SDK, esbuild and terser.
+ * the build's configuration (esbuild's, TypeScript's, the package's) and the locked versions of the SDK, esbuild
+ * and terser.
  */
 async function inputsFingerprint() {
   const hash = createHash('sha256');
@@ -144,6 +145,9 @@ async function inputsFingerprint() {
     ...(await readdir(`${ROOT}src`, { recursive: true })).map((file) => `src/${file}`),
     ...(await readdir(`${ROOT}scripts/build`, { recursive: true })).map((file) => `scripts/build/${file}`),
     'esbuild.config.mjs',
+    // (esbuild reads tsconfig.json's compiler options; package.json gives the version the bundle carries)
+    'tsconfig.json',
+    'package.json',
     'package-lock.json',
   ]
     .filter((file) => /\.(ts|mjs|json)$/.test(file) && !/\.test\.ts$/.test(file))

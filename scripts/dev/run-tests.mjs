@@ -1,9 +1,8 @@
 // @ts-check
 // `npm test`: every check and every test, with the independent ones side by side so the run uses the machine,
 // ending with where the time went (each step; Playwright's own summary splits the tests by lane and spec).
-// The checks that need no dist/ of their own (the type check, the feature-cost table, built in memory) run
-// beside those that read the production build before the test build replaces it; then the e2e lanes, alone:
-// run beside them, the feature-cost table's builds slowed the lanes by more than they took.
+// The checks that need no dist/ of their own (the type check, the feature-cost table's fingerprint) run beside
+// those that read the production build before the test build replaces it; then the e2e lanes, alone.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
@@ -19,7 +18,7 @@ const CHECKS = [
 ];
 /**
  * Then side by side, each a chain whose steps need the one before: the production build's readers before the
- * test build replaces it; the feature-cost table (built in memory, to bench/out/) and the type check need no dist/.
+ * test build replaces it; the feature-cost table's fingerprint check and the type check need no dist/.
  * @type {Step[][]}
  */
 const SIDE_BY_SIDE = [
@@ -41,15 +40,33 @@ const E2E = [
 /**
  * CI installs Debian's browsers beside the checks above (.ci/run): it names a file in this variable, where that
  * install writes "ok" or "failed" when it ends, and the browsers' steps wait for it. Unset: nothing to wait for.
+ * The install's process id comes beside it: an install that died without a word is a failure, not a wait forever;
+ * and no install may take longer than BROWSERS_DEADLINE_MS.
  */
 const BROWSERS_PENDING = process.env.SEGMENT_SENTRY_BROWSERS_PENDING;
+const BROWSERS_INSTALLER = Number(process.env.SEGMENT_SENTRY_BROWSERS_PID) || undefined;
+const BROWSERS_DEADLINE_MS = 15 * 60_000;
+
+/** @param {number} pid */
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** @returns {Promise<boolean>} whether the browsers are there (at once, unless CI is still installing them) */
 async function browsersInstalled() {
   if (!BROWSERS_PENDING) return true;
   const waitStarted = Date.now();
   for (;;) {
-    const state = (await readFile(BROWSERS_PENDING, 'utf8').catch(() => '')).trim();
+    let state = (await readFile(BROWSERS_PENDING, 'utf8').catch(() => '')).trim();
+    if (state === '' && BROWSERS_INSTALLER && !isRunning(BROWSERS_INSTALLER)) {
+      state = (await readFile(BROWSERS_PENDING, 'utf8').catch(() => '')).trim() || 'failed'; // (it may have just written it)
+    }
+    if (state === '' && Date.now() - waitStarted > BROWSERS_DEADLINE_MS) state = 'failed';
     if (state === 'ok' || state === 'failed') {
       times.push({ name: 'waiting for the browsers CI installs beside the checks', seconds: Math.round((Date.now() - waitStarted) / 100) / 10, ok: state === 'ok' });
       if (state === 'failed') console.error(`\nThe browsers' install failed (${BROWSERS_PENDING}); see .ci/run's output above.`);

@@ -33,7 +33,7 @@ const load = () =>
     if (loading) return;
     loading = 1;
     import('./sentry').then(
-      (part) => part.startPlugin(handoff),
+      (part) => attempt('start-up', () => part.startPlugin(handoff)),
       (error: unknown) => {
         failed = 1;
         handoff.stop();
@@ -51,6 +51,9 @@ if (typeof window == 'object') {
   const whenIdle = () => (win.requestIdleCallback || setTimeout)(load, { timeout: 3000 } as never);
   if (win.document.readyState == 'complete') whenIdle();
   else win.addEventListener('load', whenIdle);
+} else {
+  // (nothing can start here: captures are not kept, and a flush settles false at once)
+  failed = 1;
 }
 
 /** The calls analytics-next delivers to the plugin, and its resets: kept until Sentry starts, then forwarded. */

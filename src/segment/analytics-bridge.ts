@@ -38,9 +38,9 @@ export function connectAnalytics(
   /** Our own `Error Captured` calls (error-events.ts, trackErrors): never breadcrumbs. */
   ours?: (event: SegmentEvent) => boolean,
 ): void {
-  // The npm plugin's analytics-next instance (src/plugin/), else the page's analytics.js global.
+  // The npm plugin's analytics-next instance (src/plugin/), never a page global; the script's analytics.js global.
   const analyticsNow = () =>
-    ((__SEGMENT_SENTRY_NPM_PLUGIN__ && handoff.instance) || (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as AnalyticsLike | undefined;
+    (__SEGMENT_SENTRY_NPM_PLUGIN__ ? handoff.instance : (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as AnalyticsLike | undefined;
 
   // Once a call on this page has set (or reset) the user, the remembered user must not overwrite it.
   let userSetOnThisPage = false;

@@ -52,8 +52,8 @@ export function trackErrors(win: Window, globalKey: string | undefined, handoff:
     sent: ([, [item]]) =>
       void attempt(`analytics.track('${ERROR_CAPTURED}')`, () => {
         const properties = item?.[0].type === 'event' ? errorCapturedProperties(item[1] as Event) : undefined;
-        // The npm plugin's analytics-next instance (src/plugin/), else the page's analytics.js global.
-        const analytics = ((__SEGMENT_SENTRY_NPM_PLUGIN__ && handoff.instance) || (win as unknown as Record<string, object | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as
+        // The npm plugin's analytics-next instance (src/plugin/), never a page global; the script's analytics.js global.
+        const analytics = (__SEGMENT_SENTRY_NPM_PLUGIN__ ? handoff.instance : (win as unknown as Record<string, object | undefined>)[analyticsGlobalKey(win.document, globalKey)]) as
           | { track?: (...args: unknown[]) => unknown }
           | undefined;
         if (!properties || called.size >= MAX_ERROR_CALLS || called.has(properties.eventId) || typeof analytics?.track !== 'function') return;
