@@ -3,12 +3,17 @@
 // splitting, minified) and by Vite's production build, with `segment-sentry/plugin` resolved to the built
 // dist/plugin/index.mjs (what the package publishes) and @segment/analytics-next from node_modules. Used by
 // e2e/npm-plugin.spec.ts and by scripts/build/plugin-cost.mjs (the first-chunk cost).
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+
+/** What this process built, removed when it exits (a Playwright worker, or plugin-cost.mjs): one listener for all. */
+const builtDirs = new Set();
+process.once('exit', () => builtDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PLUGIN_ENTRY = join(ROOT, 'dist/plugin/index.mjs');
@@ -113,6 +118,7 @@ async function buildWithVite(app, outDir, base) {
  */
 export async function buildNpmApp(bundler, app, base = '/') {
   const outDir = await mkdtemp(join(tmpdir(), `npm-app-${bundler}-`));
+  builtDirs.add(outDir);
   return bundler === 'esbuild' ? buildWithEsbuild(app, outDir) : buildWithVite(app, outDir, base);
 }
 
