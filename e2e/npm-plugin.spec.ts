@@ -148,6 +148,32 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
     expect(otherProject.items()).toEqual([]);
   });
 
+  everyEngine("segmentSentry({ settings }) started before analytics-next loaded the plugin: the visitor it remembers is the Sentry user once it has", async ({
+    openPage,
+    site,
+    page,
+    project,
+    segment,
+  }) => {
+    const config = { throwAtStart: 'thrown as the app starts', options: { settings: { config: project.dsn } } };
+    await openApp({ openPage, site }, { config });
+    await analyticsCall(page, 'identify', 'returning-user', { email: 'back@example.com' });
+    // The next page, Segment's CDN slow: the error at start brings the Sentry part, which starts from the options
+    // while analytics-next has not loaded the plugin; what analytics-next remembers comes with its instance.
+    const servedBefore = segment.settingsServed;
+    let serveSettings!: () => void;
+    segment.settingsHeld = new Promise<void>((resolve) => (serveSettings = resolve));
+    await page.reload();
+    await page.waitForFunction(() => 'app' in window);
+    await expect.poll(() => project.events().filter((event) => describeEvent(event).includes('thrown as the app starts')).length).toBeGreaterThanOrEqual(3);
+    expect(segment.settingsServed, 'Sentry started before analytics-next had its settings').toBe(servedBefore);
+    serveSettings();
+    await expect.poll(() => segment.settingsServed).toBe(servedBefore + 1);
+    await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { app: { analytics: { ready(done: () => void): void } } }).app.analytics.ready(() => resolve())));
+    await captureMessage(page, 'after the instance came');
+    expect((await project.waitForError('after the instance came')).user).toMatchObject({ id: 'returning-user' });
+  });
+
   everyEngine("the Segment app's values are checked as the settings element's: one message for a bad one, and the rest applies", async ({ openPage, site, page, project, segment, consoleLog }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, release: 'checked@1', relase: 'typo' });
     await openApp({ openPage, site }, {});
