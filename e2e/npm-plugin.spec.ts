@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
-import { describeEvent, everyEngine, expect, test, type BrowserPage, type Event, type Project, type ScenarioArgs } from './support/fixtures';
+import { describeEvent, everyEngine, expect, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
+import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { WRITE_KEY, type SegmentTraffic } from './support/segment';
 
 // The errors this file's apps throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -65,9 +66,6 @@ function sentryInTheSegmentApp(segment: SegmentTraffic, entry: Record<string, un
   segment.settings = { integrations: { Sentry: { type: 'browser', ...entry } } };
 }
 
-const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
-const breadcrumbs = (event: Event, category: string) => (event.breadcrumbs ?? []).filter((crumb) => crumb.category === category).map((crumb) => crumb.message);
-const captureMessage = (page: BrowserPage, message: string) => page.evaluate((text) => window.SegmentSentry?.captureMessage(text), message);
 /** analytics-next as the app holds it (window.app.analytics), with the callback that runs after delivery. */
 const analyticsCall = (page: BrowserPage, method: 'identify' | 'track', ...args: unknown[]) =>
   page.evaluate(
@@ -187,15 +185,7 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
   everyEngine('consent categories mapped to Sentry in the Segment app: nothing is sent until the app grants them with setConsent', async ({ openPage, site, page, project, segment }) => {
     sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
     await openApp({ openPage, site }, {});
-    await captureMessage(page, 'before the visitor decided');
-    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
-    await captureMessage(page, 'while denied');
-    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-    await captureMessage(page, 'after the grant');
-    await project.waitForError('after the grant');
-    await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    expect(arrived(project, 'before the visitor decided')).toEqual([]);
-    expect(arrived(project, 'while denied')).toEqual([]);
+    await sentOnlyOnceGranted(page, project);
   });
 
   everyEngine("trackErrors from pageSettings, set over the Segment app's: an error Sentry received becomes one 'Error Captured' call on the app's analytics-next", async ({ openPage, site, page, project, segment }) => {

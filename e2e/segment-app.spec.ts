@@ -1,4 +1,5 @@
-import { describeEvent, everyEngine, expect, inChromiumOnly, test, type BrowserPage, type Event, type Project } from './support/fixtures';
+import { everyEngine, expect, inChromiumOnly, test } from './support/fixtures';
+import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { identify, segmentSnippet, track, WRITE_KEY, type SegmentTraffic } from './support/segment';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
 
@@ -23,9 +24,6 @@ function sentryInTheSegmentApp(segment: SegmentTraffic, entry: Record<string, un
   };
 }
 
-const arrived = (project: Project, text: string) => project.events().filter((event) => describeEvent(event).includes(text));
-const breadcrumbs = (event: Event, category: string) => (event.breadcrumbs ?? []).filter((crumb) => crumb.category === category).map((crumb) => crumb.message);
-const captureMessage = (page: BrowserPage, message: string) => page.evaluate((text) => window.SegmentSentry?.captureMessage(text), message);
 
 test.describe('settings from the Segment app (integrations.Sentry), with no settings element', () => {
   test("control: without the load option, analytics.js fetches Segment's own Sentry destination for that entry", async ({ openPage, site, segment, project }) => {
@@ -108,15 +106,7 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
     everyEngine(`${what}: consent categories mapped to Sentry in the Segment app act as consentSettings.categories`, async ({ openPage, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
       await openPage({ ...bundleOption, settings: null, beforeBundle: SEGMENT_APP_SNIPPET });
-      await captureMessage(page, 'before the visitor decided');
-      await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
-      await captureMessage(page, 'while denied');
-      await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-      await captureMessage(page, 'after the grant');
-      await project.waitForError('after the grant');
-      await page.evaluate(() => window.SegmentSentry?.flush(5000));
-      expect(arrived(project, 'before the visitor decided')).toEqual([]);
-      expect(arrived(project, 'while denied')).toEqual([]);
+      await sentOnlyOnceGranted(page, project);
     });
 
     everyEngine(`${what}: a settings element wins: it is used alone, at once, before Segment's settings are even served`, async ({ openPage, page, project, otherProject, segment }) => {
