@@ -1,4 +1,4 @@
-import { everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
+import { caseOfACrossing, everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
 import { identify, segmentSnippet, WRITE_KEY } from './support/segment';
 
 async function captureAfter(page: BrowserPage, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
@@ -129,13 +129,13 @@ test.describe('per-call switches', () => {
     ['{All: false} is not forwarded', { All: false }, false],
     ['{All: false, Sentry: true} is forwarded', { All: false, Sentry: true }, true],
   ];
-  for (const [title, integrations, forwarded] of switches) {
+  for (const [index, [title, integrations, forwarded]] of switches.entries()) {
     everyEngine(`an identify with ${title}`, async ({ openPage, page, project }) => {
       await openPage({ beforeBundle: SNIPPET });
       await identify(page, 'first-user');
       await identify(page, 'switched-user', {}, { integrations });
       expect((await captureAfter(page, project, `switch ${title}`)).user?.id).toBe(forwarded ? 'switched-user' : 'first-user');
-    });
+    }, caseOfACrossing(index, "which of Segment's integration switches"));
   }
 
   everyEngine('a track with {Sentry: false} adds no breadcrumb', async ({ openPage, page, project }) => {

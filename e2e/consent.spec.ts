@@ -1,4 +1,4 @@
-import { capture, describeEvent, everyEngine, expect, inChromiumOnly, offlineDatabaseExists, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
+import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, offlineDatabaseExists, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
 import type { IngestServer } from '../scripts/dev/ingest-server.mjs';
 import type { SegmentTraffic } from './support/segment';
@@ -105,7 +105,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     ['the category false', { Analytics: false, Functional: true }],
     ['the category missing from the preferences', { Functional: true }],
   ];
-  for (const [what, preferences] of denials) {
+  for (const [index, [what, preferences]] of denials.entries()) {
     everyEngine(`denied (${what}): nothing is sent or kept, and what was kept is dropped`, async ({ openPage, page, project }) => {
       await openPage({ settings: CONSENT });
       await capture(page, 'kept, then dropped');
@@ -120,7 +120,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
       await page.evaluate(() => window.SegmentSentry?.flush(5000));
       expect(arrived(project, 'kept, then dropped')).toEqual([]);
       expect(arrived(project, 'while denied')).toEqual([]);
-    });
+    }, caseOfACrossing(index, 'which way the category is missing from a yes'));
   }
 
   everyEngine('denied on the next page: the offline queue an earlier page left is emptied, though nothing there takes from it', async ({
@@ -243,7 +243,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
         setTimeout(() => { window.allKept = true; });
       });
     </script>`;
-  for (const [what, bundle] of [['the loader', LOADER], ['the full bundle, started by a later init', undefined]] as const) {
+  for (const [index, [what, bundle]] of ([['the loader', LOADER], ['the full bundle, started by a later init', undefined]] as const).entries()) {
     everyEngine(`${what}: a grant, a capture, a "no", then an error and a capture, all before start-up: only the capture made while granted is sent`, async ({
       openPage,
       page,
@@ -267,7 +267,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
       await page.evaluate(() => window.SegmentSentry?.flush(3000));
       expect(arrived(project, 'after the no')).toEqual([]);
       expect(arrived(project, 'captured while granted')).toHaveLength(1);
-    });
+    }, caseOfACrossing(index, 'the loader or the full bundle keeping the calls'));
   }
 
   everyEngine('a kept envelope sent on a grant, whose send fails after a revocation: nothing escapes to the page', async ({ openPage, page, project, ingest }) => {
@@ -385,9 +385,11 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
   for (const consentModel of ['opt-in', 'opt-out'] as const) {
     for (const hasUnmappedDestinations of [false, true]) {
       for (const [what, bundle] of [['the full bundle', undefined], ['the loader', LOADER]] as const) test.describe(() => {
-        // hasUnmappedDestinations only changes a branch of the consent tools' JavaScript: Firefox and WebKit run
-        // each value once (false with the full bundle, true with the loader), Chromium all four.
+        // The consent model, hasUnmappedDestinations and which of our scripts only change branches of the consent
+        // tools' JavaScript and ours: Chromium runs all eight cases; Firefox and WebKit two each, which between
+        // them take each model, each value and each script once (false with the full bundle, true with the loader).
         if (hasUnmappedDestinations === !bundle) inChromiumOnly('hasUnmappedDestinations, each value once per engine');
+        const crossing = caseOfACrossing(Number(consentModel === 'opt-out') + Number(hasUnmappedDestinations), 'the consent model');
         everyEngine(
           `${consentModel}, hasUnmappedDestinations ${hasUnmappedDestinations}, ${what}: sent with the user while granted; opting out of everything stops Sentry, empties the offline queue, and leaves no user or breadcrumb for after a new grant`,
           async ({ openPage, page, project, ingest, segment }) => {
@@ -423,8 +425,7 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
             expect(breadcrumbMessages(sentinel)).not.toContain('a breadcrumb while granted');
             expect(arrived(project, 'after opting out')).toEqual([]);
             expect(arrived(project, 'queued offline')).toEqual([]);
-          },
-        );
+          }, crossing);
       });
     }
   }

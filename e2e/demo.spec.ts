@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { startDemo } from '../scripts/dev/demo-process.mjs';
-import { expect, test } from './support/fixtures';
+import { expect, inChromiumOnly, test } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/Payment form failed to render|Recommendations API returned nothing/] });
@@ -15,6 +15,9 @@ async function segmentCall(page: Page, demo: ReturnType<typeof startDemo>, butto
 const eventCard = (page: Page, title: string) => page.locator('#inspector .card.event').filter({ has: page.locator('h3', { hasText: title }) });
 
 test.describe('npm start: the demo', () => {
+  // The demo's server and inspector are our own Node and page code; what it shows on the page (the loader, consent,
+  // the tunnel, the Segment app's settings) has its scenarios in every engine in the other specs.
+  inChromiumOnly('the demo is a development tool; its behaviours are tested in every engine elsewhere');
   let demo: ReturnType<typeof startDemo>;
   test.beforeEach(() => {
     demo = startDemo({ DEMO_USE_BUILT: '1' });

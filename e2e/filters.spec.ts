@@ -1,5 +1,5 @@
 import type { StackFrame } from '@sentry/core';
-import { everyEngine, expect, test, type BrowserPage, type Event } from './support/fixtures';
+import { caseOfACrossing, everyEngine, expect, test, type BrowserPage, type Event } from './support/fixtures';
 import type { StaticServer } from '../scripts/dev/static-server.mjs';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -118,7 +118,7 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
   });
 
   // However the bundle is loaded: a query string (cache busting) is one that WebKit leaves out of its stack URLs.
-  for (const bundle of ['/dist/segment-sentry.min.js', '/dist/segment-sentry.min.js?v=2', '/dist/segment-sentry.loader.min.js?v=2']) {
+  for (const [index, bundle] of ['/dist/segment-sentry.min.js', '/dist/segment-sentry.min.js?v=2', '/dist/segment-sentry.loader.min.js?v=2'].entries()) {
     everyEngine(`SegmentSentry.captureMessage is judged by the caller's URL, not by our bundle's (${bundle})`, async ({ openPage, project, site }) => {
       const caller = site.register(`/assets/app/reporter-${++scriptCounter}.js`, "window.report = function report(text) { window.SegmentSentry.captureMessage(text); };");
       const page = await openPage({
@@ -132,7 +132,7 @@ test.describe('Ignore Urls (ignoreUrls) and Whitelist Urls (whitelistUrls)', () 
       const frames = event.exception?.values?.[0]?.stacktrace?.frames ?? [];
       expect(frames.at(-1)?.filename).toBe(caller);
       expect(frames.some((frame) => frame.filename?.includes('/dist/'))).toBe(false);
-    });
+    }, caseOfACrossing(index, 'which of our script URLs'));
   }
 
   everyEngine('with both, the whitelist applies first and then the ignore list', async ({ openPage, project, site }) => {

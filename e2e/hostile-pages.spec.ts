@@ -1,4 +1,4 @@
-import { describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './support/fixtures';
+import { caseOfACrossing, describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './support/fixtures';
 import { FULL_BUNDLE } from './support/page-builder';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -178,8 +178,10 @@ const hostPages: HostPage[] = [
 ];
 
 test.describe('hostile host pages', () => {
-  for (const host of hostPages) {
-    for (const variant of host.variants) {
+  for (const [hostIndex, host] of hostPages.entries()) {
+    for (const [variantIndex, variant] of host.variants.entries()) {
+      // Each engine meets every hostile page; behind which of our two scripts is a branch of our own JavaScript.
+      const crossing = host.variants.length > 1 ? caseOfACrossing(hostIndex + variantIndex, 'the loader or the full bundle on the same hostile page') : undefined;
       everyEngine(`${host.name} (${variant})`, async ({ openPage, page, project, otherSite, consoleLog, pageErrors, expectPageErrors }) => {
         if (host.browserReports) expectPageErrors(host.browserReports);
         // The one message a hostile analytics.js global costs (an error: something on the page is broken).
@@ -215,7 +217,7 @@ test.describe('hostile host pages', () => {
         if (host.message) await expect.poll(() => consoleLog.ours()).toHaveLength(1);
         // Nothing about our own failure became an event.
         expect(project.events().map(describeEvent).filter((text) => !text.includes(thrown))).toEqual([]);
-      });
+      }, crossing);
     }
   }
 });

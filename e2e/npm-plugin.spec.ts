@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
-import { describeEvent, everyEngine, expect, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
+import { caseOfACrossing, describeEvent, everyEngine, expect, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { WRITE_KEY, type SegmentTraffic } from './support/segment';
 
@@ -90,7 +90,10 @@ async function fetchedAgainstLoad(page: BrowserPage, file: string): Promise<{ fe
 }
 
 test.describe('Segment from npm: segment-sentry/plugin in an app that bundles analytics-next', () => {
-  for (const bundler of BUNDLERS) {
+  for (const [bundlerIndex, bundler] of BUNDLERS.entries()) {
+    // Which bundler built the app is a branch of the bundlers' output, not of the engine: each engine runs each
+    // scenario once, with the two bundlers in turn (Chromium runs all of them).
+    const byBundler = (scenario: number) => caseOfACrossing(bundlerIndex + scenario, 'which bundler built the app');
     everyEngine(`${bundler}: Sentry starts with the Segment app's settings; an error and a rejection thrown as the app starts are sent once each, with the Segment app's release`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn, release: 'npm-app@1.0.0', environment: 'from-the-app' });
       await openApp({ openPage, site }, { bundler, config: { throwAtStart: 'thrown as the app starts' } });
@@ -99,7 +102,7 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       expect((await project.waitForError('thrown as the app starts (a rejection)')).release).toBe('npm-app@1.0.0');
       await project.settle(page);
       expect(arrived(project, 'thrown as the app starts')).toHaveLength(2);
-    });
+    }, byBundler(0));
 
     everyEngine(`${bundler}: identify and track on the app's analytics-next become the Sentry user and breadcrumbs, though the load options turn Sentry off`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
@@ -110,7 +113,7 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       const event = await project.waitForError('after the calls');
       expect(event.user).toMatchObject({ id: 'npm-user', email: 'npm@example.com' });
       expect(breadcrumbs(event, 'segment.track')).toEqual(['Checked Out']);
-    });
+    }, byBundler(1));
 
     everyEngine(`${bundler}: the Sentry chunk is fetched after the page's load event, not before`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
@@ -118,7 +121,7 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       expect(built.sentryChunk, 'the bundler split the Sentry part into a chunk of its own').toBeTruthy();
       const timing = await fetchedAgainstLoad(page, built.sentryChunk!);
       expect(timing!.fetchedAt).toBeGreaterThanOrEqual(timing!.loadEventStart);
-    });
+    }, byBundler(2));
 
     everyEngine(`${bundler}: an error as the app starts fetches the Sentry chunk at once, before the page's load event`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });
@@ -126,7 +129,7 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
       await project.waitForError('Error: thrown as the app starts');
       const timing = await fetchedAgainstLoad(page, built.sentryChunk!);
       expect(timing!.fetchedAt).toBeLessThan(timing!.loadEventStart);
-    });
+    }, byBundler(3));
   }
 
   everyEngine('added later with analytics.register(segmentSentry()), it starts with the Segment app\'s settings too', async ({ openPage, site, page, project, segment }) => {

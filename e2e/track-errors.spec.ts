@@ -1,4 +1,4 @@
-import { describeEvent, everyEngine, expect, type BrowserPage, type Event, type Project } from './support/fixtures';
+import { caseOfACrossing, describeEvent, everyEngine, expect, type BrowserPage, type Event, type Project } from './support/fixtures';
 import { segmentSnippet, type SegmentApiBody, type SegmentTraffic } from './support/segment';
 
 // The trackErrors setting (src/segment/error-events.ts): each error event Sentry's ingest accepted becomes one
@@ -134,7 +134,7 @@ const throwingTracks: Array<[string, string, RegExp]> = [
   ['throws', "throw new Error('track boom')", /^\[segment-sentry\] analytics\.track\('Error Captured'\) failed: Error: track boom$/],
   ['returns a rejected promise', "return Promise.reject(new Error('track boom'))", /^\[segment-sentry\] analytics\.track\('Error Captured'\) failed: Error: track boom$/],
 ];
-for (const [how, body, message] of throwingTracks) {
+for (const [index, [how, body, message]] of throwingTracks.entries()) {
   everyEngine(`an analytics.track that ${how}: one console line, and no further Sentry event`, async ({ openPage, page, project, consoleLog, pageErrors }) => {
     consoleLog.expectErrors(message);
     await openPage(TRACKED);
@@ -153,7 +153,7 @@ for (const [how, body, message] of throwingTracks) {
     expect(project.events().map(describeEvent)).toEqual(['Error: the first error', 'segment-sentry sentinel']);
     await consoleLog.waitFor(message);
     expect(pageErrors).toEqual([]);
-  });
+  }, caseOfACrossing(index, 'how the track call fails'));
 }
 
 everyEngine("with the Segment app's settings, the page-level settings element turns trackErrors on", async ({ openPage, page, project, segment }) => {

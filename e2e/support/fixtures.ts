@@ -258,10 +258,30 @@ export function inChromiumOnly(why: string): void {
 }
 
 /**
- * Registers one scenario for every engine: in the Chromium and Firefox lanes through Playwright, and in the
- * WebKit lane (its title tagged @webkit, which the projects select on) through WebDriver.
+ * One case of a crossed dimension (see inChromiumOnly), for everyEngine: Chromium runs every case, Firefox the
+ * even-numbered ones and WebKit the odd ones. Number the cases so each engine sees each value of each dimension:
+ * for two dimensions crossed, the sum of the two indexes.
  */
-export function everyEngine(title: string, body: (args: ScenarioArgs, testInfo: TestInfo) => Promise<void>): void {
-  test(title, body);
-  webkitTest(`${title} @webkit`, body);
+export interface CaseOfACrossing {
+  caseIndex: number;
+  why: string;
+}
+export const caseOfACrossing = (caseIndex: number, why: string): CaseOfACrossing => ({ caseIndex, why });
+
+/**
+ * Registers one scenario for every engine: in the Chromium and Firefox lanes through Playwright, and in the
+ * WebKit lane (its title tagged @webkit, which the projects select on) through WebDriver; with `crossing`, in
+ * Chromium and one other engine (CaseOfACrossing).
+ */
+export function everyEngine(title: string, body: (args: ScenarioArgs, testInfo: TestInfo) => Promise<void>, crossing?: CaseOfACrossing): void {
+  const register = () => {
+    test(title, body);
+    webkitTest(`${title} @webkit`, body);
+  };
+  if (!crossing) return register();
+  test.describe(() => {
+    const other = crossing.caseIndex % 2 === 0 ? 'firefox' : 'webkit';
+    test.skip(({ browserName }) => browserName !== 'chromium' && browserName !== other, `engine-independent: ${crossing.why}`);
+    register();
+  });
 }
