@@ -32,11 +32,13 @@ export const SDK_PRIVATE_MEMBERS = [
   '_attachStacktraceIsDefault', '_attachments', '_attributes', '_breadcrumbs', '_captureEvent', '_clearOutcomes',
   '_client', '_contexts', '_conversationId', '_dataCollection', '_dsn', '_eventProcessors', '_executeHandlers', '_extra',
   '_fingerprint', '_flushOutcomes', '_handlers', '_hooks', '_integrations', '_isClientDoneProcessing', '_isEnabled',
-  '_isolationScope', '_lastEventId', '_level', '_notifyScopeListeners', '_notifyingListeners', '_numProcessing',
+  '_isolationScope', '_lastEventId', '_level', '_metadata', '_notifyScopeListeners', '_notifyingListeners', '_numProcessing',
   '_options', '_outcomes', '_popScope', '_prepareEvent', '_process', '_processEvent', '_promiseBuffer',
   '_propagationContext', '_pushScope', '_runExecutor', '_scopeListeners', '_sdkProcessingMetadata', '_session',
   '_setupIntegrations', '_stack', '_state', '_tags', '_transactionName', '_transport', '_unhandledSessionStatus',
   '_updateSessionFromEvent', '_user', '_value',
+  // Not `_` names, but members of the SDK's own objects (and our client's) that nothing outside this bundle reads.
+  'getDataCollectionOptions', 'recordDroppedEvent', 'sdkProcessingMetadata', 'startPageSession',
 ];
 
 /** @type {import('esbuild').BuildOptions} */

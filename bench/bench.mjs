@@ -270,4 +270,6 @@ function round(value, digits = 2) {
   return Number(value.toFixed(digits));
 }
 
-await main();
+// BENCH_ONLY=busy (`npm run bench:busy`): the busy page alone (bench/busy-page.mjs, issue 36).
+if (process.env.BENCH_ONLY !== 'busy') await main();
+if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'busy') await (await import('./busy-page.mjs')).busyPage(buildVariants);

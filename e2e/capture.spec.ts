@@ -172,6 +172,21 @@ test.describe('capture', () => {
     ]);
   });
 
+  test('typing in the same field again after a pause of a second is a new breadcrumb', async ({ openPage, project }) => {
+    const page = await openPage({ body: '<input id="field">' });
+    await page.evaluate(async () => {
+      const type = (key: string) => document.getElementById('field')!.dispatchEvent(new KeyboardEvent('keypress', { key, bubbles: true }));
+      type('a');
+      type('b');
+      // The pause that ends one typing breadcrumb (1 s, as Sentry's).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      type('c');
+      setTimeout(() => { throw new Error('after clicks and typing, then a pause'); });
+    });
+    const crumbs = (await project.waitForError('after clicks and typing, then a pause')).breadcrumbs ?? [];
+    expect(crumbs.filter((crumb) => crumb.category === 'ui.input').map(({ message }) => message)).toEqual(['body > input#field', 'body > input#field']);
+  });
+
   everyEngine('chained causes (error.cause) arrive as linked exceptions', async ({ openPage, project }) => {
     const page = await openPage();
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('outer failure', { cause: new TypeError('root cause') })));

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { capture, everyEngine, expect, queuedOffline, test, type BrowserPage } from './support/fixtures';
+import { capture, describeEvent, everyEngine, expect, inChromiumOnly, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage } from './support/fixtures';
 import { sendClientReports } from './support/client-reports';
 import { closedPort } from '../scripts/dev/closed-port.mjs';
 
@@ -184,6 +184,82 @@ test.describe('offline', () => {
     // One at a time, oldest first.
     expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(['before reload 0', 'before reload 1', 'before reload 2']);
     test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
+  });
+});
+
+/**
+ * What our offline queue does with IndexedDB, counted by wrappers the page installs before our script runs: opens
+ * of its database, and transactions on it (each look at the queue is one, as is each envelope stored).
+ */
+const COUNT_QUEUE_IDB = `<script>
+  window.__queueIdb = { opens: 0, transactions: 0 };
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (name, ...rest) {
+    if (name === 'segment-sentry-offline') window.__queueIdb.opens++;
+    return open.call(this, name, ...rest);
+  };
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...args) {
+    if (this.name === 'segment-sentry-offline') window.__queueIdb.transactions++;
+    return transaction.apply(this, args);
+  };
+</script>`;
+const queueIdb = (page: BrowserPage) => page.evaluate(() => (window as unknown as { __queueIdb: { opens: number; transactions: number } }).__queueIdb);
+
+test.describe('the offline queue after a send that went through', () => {
+  test.describe(() => {
+    inChromiumOnly('which branch of the queue runs after a send; the other tab\'s envelope below is checked in every engine');
+    test('with nothing queued, it is looked at once, not again after each send', async ({ openPage, page, project }) => {
+      await openPage({ beforeBundle: COUNT_QUEUE_IDB });
+      await capture(page, 'first send');
+      await project.waitForError('first send');
+      // 100 ms after the first send that went through, one look (what earlier pages left): it finds nothing.
+      await expect.poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 1 });
+      for (let i = 0; i < 3; i++) {
+        await capture(page, `later send ${i}`);
+        await project.waitForError(`later send ${i}`);
+        await pastTheQueuesNextSend(page);
+      }
+      expect(await queueIdb(page)).toEqual({ opens: 1, transactions: 1 });
+      // The counter's sentinel: told that another tab stored an envelope, the next send is followed by a look again.
+      await page.evaluate(() => new BroadcastChannel('segment-sentry-offline').postMessage(0));
+      await capture(page, 'send after the signal');
+      await project.waitForError('send after the signal');
+      await expect.poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 2 });
+    });
+  });
+
+  everyEngine('an envelope another tab of the site queued is still sent, after this tab found the queue empty', async ({ openPage, page, pageUrl, ingest, project }) => {
+    await openPage();
+    await capture(page, 'first send');
+    await project.waitForError('first send');
+    await pastTheQueuesNextSend(page); // this tab has looked, and found the queue empty
+    // The other tab: a frame of the same site (the same IndexedDB, the same BroadcastChannel) with its own copy of
+    // the bundle, whose send the ingest cuts off as an unreachable network does.
+    ingest.respondWith(project.id, ({ items }) =>
+      items.some((item) => item.type === 'event' && describeEvent(item.payload as never).includes('queued by the other tab')) ? { unreachable: true } : { status: 200 },
+    );
+    await page.evaluate(
+      (url) =>
+        new Promise((resolve) => {
+          const frame = Object.assign(document.createElement('iframe'), { id: 'other-tab', src: url, onload: resolve });
+          document.body.append(frame);
+        }),
+      pageUrl(),
+    );
+    await page.evaluate(() => {
+      const other = (document.getElementById('other-tab') as HTMLIFrameElement).contentWindow as Window & typeof globalThis;
+      other.SegmentSentry?.captureException(new other.Error('queued by the other tab'));
+      return other.SegmentSentry?.flush(5000);
+    });
+    await expect.poll(() => queuedOffline(page)).toBe(1);
+    // The other tab goes away before its own retry: only this one is left to send what it queued.
+    await page.evaluate(() => document.getElementById('other-tab')?.remove());
+    ingest.respondWith(project.id, undefined);
+    await capture(page, 'this tab sends again');
+    await project.waitForError('this tab sends again');
+    await project.waitForError('queued by the other tab');
+    await expect.poll(() => queuedOffline(page)).toBe(0);
   });
 });
 

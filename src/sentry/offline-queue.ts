@@ -34,9 +34,23 @@ function settled<T>(request: IDBRequest<T> | IDBTransaction): Promise<T> {
 /**
  * The envelopes waiting, serialized, in one object store under numeric keys, lowest first. The database
  * is opened on first use. A failure (storage disabled, quota) loses that envelope, never throws.
+ *
+ * A look (`take`) that finds the store empty is not repeated until something may have been stored since: by this
+ * page (`add`), or by another tab of the site, which says so on a BroadcastChannel after storing. That is safe
+ * because a skipped look only delays, never loses: the envelope stays in IndexedDB, the tab that stored it
+ * retries it, and every page load looks once. No signal is missed in between: transactions on the store run one
+ * at a time, an empty look is settled inside its own transaction, and the signal is sent after the storing one
+ * commits, so it always comes after the empty look it answers. Where BroadcastChannel is missing (Safari before
+ * 15.4), every look is made, as before.
  */
 function indexedDbQueue() {
   let database: Promise<IDBDatabase> | undefined;
+  let mayHoldSome = true;
+  let channel: BroadcastChannel | undefined;
+  try {
+    channel = new BroadcastChannel(OFFLINE_DB_NAME);
+    channel.onmessage = () => (mayHoldSome = true);
+  } catch {}
   const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
     // Inside the promise: where storage is disabled, indexedDB is null (Firefox) or open() throws.
     database ??= new Promise((resolve, reject) => {
@@ -54,12 +68,15 @@ function indexedDbQueue() {
         if (keys.length >= MAX_QUEUED) return;
         store.put(serializeEnvelope(envelope), atFront ? Math.min(0, ...keys) - 1 : Math.max(0, ...keys) + 1);
         await settled(store.transaction);
+        mayHoldSome = true;
+        channel?.postMessage(0);
       }),
-    /** The first envelope, taken out. */
+    /** The first envelope, taken out (none, without a look, when nothing may have been stored since the last). */
     take: () =>
+      mayHoldSome &&
       inStore(async (store) => {
         const cursor = await settled(store.openCursor());
-        if (!cursor) return undefined;
+        if (!cursor) return void (mayHoldSome = !channel);
         const value = cursor.value as string | Uint8Array;
         cursor.delete();
         await settled(store.transaction);
