@@ -26,6 +26,7 @@ const PLUGIN_SENTRY_PART = join(ROOT, 'dist/plugin/sentry.mjs');
  * @property {string} entry the app's entry module, relative to dir
  * @property {string[]} firstChunk the entry and every file it imports statically, relative to dir
  * @property {string | undefined} sentryChunk the file the plugin's Sentry part landed in, relative to dir
+ * @property {(source: string) => string | undefined} chunkOf the file a module (an absolute path) landed in, relative to dir
  * @property {string[]} files every JavaScript file written, relative to dir
  */
 
@@ -67,8 +68,11 @@ async function buildWithEsbuild(app, outDir) {
     for (const imported of outputs[path]?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
   };
   visit(entry);
-  const sentry = Object.keys(outputs).find((path) => Object.keys(outputs[path]?.inputs ?? {}).some((input) => join(process.cwd(), input) === PLUGIN_SENTRY_PART));
-  return { dir: outDir, entry: name(entry), firstChunk, sentryChunk: sentry && name(sentry), files: await filesUnder(outDir) };
+  const chunkOf = (/** @type {string} */ source) => {
+    const found = Object.keys(outputs).find((path) => !path.endsWith('.map') && Object.keys(outputs[path]?.inputs ?? {}).some((input) => join(process.cwd(), input) === source));
+    return found && name(found);
+  };
+  return { dir: outDir, entry: name(entry), firstChunk, sentryChunk: chunkOf(PLUGIN_SENTRY_PART), chunkOf, files: await filesUnder(outDir) };
 }
 
 /**
@@ -107,8 +111,8 @@ async function buildWithVite(app, outDir, base) {
     for (const imported of chunk.imports ?? []) visit(imported);
   };
   visit(entryKey);
-  const sentry = Object.values(manifest).find((chunk) => chunk.src && join(ROOT, chunk.src) === PLUGIN_SENTRY_PART);
-  return { dir: outDir, entry: /** @type {string} */ (manifest[entryKey]?.file), firstChunk, sentryChunk: sentry?.file, files: await filesUnder(outDir) };
+  const chunkOf = (/** @type {string} */ source) => Object.values(manifest).find((chunk) => chunk.src && join(ROOT, chunk.src) === source)?.file;
+  return { dir: outDir, entry: /** @type {string} */ (manifest[entryKey]?.file), firstChunk, sentryChunk: chunkOf(PLUGIN_SENTRY_PART), chunkOf, files: await filesUnder(outDir) };
 }
 
 /**
