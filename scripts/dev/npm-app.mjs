@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -30,6 +30,9 @@ const PLUGIN_SENTRY_PART = join(ROOT, 'dist/plugin/sentry.mjs');
  * @property {string[]} files every JavaScript file written, relative to dir
  */
 
+/** @param {string} app a fixture app's file name under e2e/npm-app/, or an absolute path */
+const appSource = (app) => (isAbsolute(app) ? app : join(ROOT, 'e2e/npm-app', app));
+
 /** @param {string} dir @returns {Promise<string[]>} */
 async function filesUnder(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -37,13 +40,13 @@ async function filesUnder(dir) {
 }
 
 /**
- * @param {string} app the fixture app's file name under e2e/npm-app/ (`app.ts`)
+ * @param {string} app the fixture app's file name under e2e/npm-app/ (`app.ts`), or an absolute path
  * @param {string} outDir
  * @returns {Promise<BuiltApp>}
  */
 async function buildWithEsbuild(app, outDir) {
   const result = await esbuild.build({
-    entryPoints: { main: join(ROOT, 'e2e/npm-app', app) },
+    entryPoints: { main: appSource(app) },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -58,7 +61,7 @@ async function buildWithEsbuild(app, outDir) {
   });
   const outputs = result.metafile.outputs;
   const name = (/** @type {string} */ path) => relative(outDir, join(process.cwd(), path));
-  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint?.endsWith(`e2e/npm-app/${app}`));
+  const entry = Object.keys(outputs).find((path) => { const from = outputs[path]?.entryPoint; return from !== undefined && join(process.cwd(), from) === appSource(app); });
   if (!entry) throw new Error(`esbuild wrote no entry for ${app}`);
   /** @type {string[]} */
   const firstChunk = [];
@@ -95,7 +98,7 @@ async function buildWithVite(app, outDir, base) {
       manifest: true,
       target: 'es2020',
       // (a JavaScript entry, not index.html: the page that loads it is the test's)
-      rollupOptions: { input: { main: join(ROOT, 'e2e/npm-app', app) } },
+      rollupOptions: { input: { main: appSource(app) } },
     },
   });
   /** @type {Record<string, { file: string, isEntry?: boolean, imports?: string[], src?: string }>} */
