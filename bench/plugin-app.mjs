@@ -17,7 +17,7 @@ import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
 import { mountLocalSegment } from '../scripts/dev/local-segment.mjs';
 import { startStaticServer } from '../scripts/dev/static-server.mjs';
 
-const LOADS = Number(process.env.BENCH_PLUGIN_LOADS ?? 41);
+const LOADS = Number(process.env.BENCH_PLUGIN_LOADS ?? 101);
 const CPU_THROTTLING = 4;
 const WRITE_KEY = 'bench-plugin-app';
 const BUNDLERS = /** @type {const} */ (['esbuild', 'vite']);
