@@ -10,6 +10,7 @@ import { build, bundleOptions, minifyAgain, sizes } from '../esbuild.config.mjs'
 import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
 import { startIngestServer } from '../scripts/dev/ingest-server.mjs';
 import { startStaticServer } from '../scripts/dev/static-server.mjs';
+import { benchPluginApp } from './plugin-app.mjs';
 
 // Page loads per variant, interleaved (see rotated()). Start-up time varies by ±20% or more from one
 // load to the next on a small machine, so it gets many cheap loads; the error measurements need fewer.
@@ -259,9 +260,11 @@ async function main() {
   };
   console.log('targets:', targets);
   const samples = Object.fromEntries(variants.map(({ name, samples: variantSamples }) => [name, variantSamples]));
+  // The npm plugin's row (issue 31): an app's first chunk and start-up with and without it, bench/plugin-app.mjs.
+  const pluginApp = await benchPluginApp();
   await writeFile(
     new URL('./results.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), startUpLoads: START_UP_LOADS, errorLoads: LOADS, cpuThrottling: CPU_THROTTLING, results, targets, samples }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), startUpLoads: START_UP_LOADS, errorLoads: LOADS, cpuThrottling: CPU_THROTTLING, results, targets, samples, pluginApp }, null, 2)}\n`,
   );
 }
 

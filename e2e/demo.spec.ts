@@ -101,4 +101,20 @@ test.describe('npm start: the demo', () => {
     await expect(card.locator('.tags')).toContainText('edited-in-the-app');
     await expect(eventCard(page, 'Error: Payment form failed to render')).toHaveCount(0);
   });
+
+  test("the npm app: analytics-next and segmentSentry() bundled by esbuild, no snippet and no script tag of ours; the user it identified and an error it threw arrive at the inspector, with the Segment app's release", async ({ page }) => {
+    await page.goto(`${await demo.url()}?settings=npm`);
+    await expect(page.locator('#settings-npm')).toHaveClass('on');
+    expect(
+      await page.evaluate(() => ({ analytics: 'analytics' in window, ours: document.querySelectorAll('script[src*="segment-sentry"], #segment-sentry-settings').length })),
+      'the npm way in: no analytics.js global, no script or settings element of ours',
+    ).toEqual({ analytics: false, ours: 0 });
+    await segmentCall(page, demo, '#identify', /^segment \/v1\/i identify/);
+    await page.click('#throw');
+    const card = eventCard(page, 'Error: Payment form failed to render');
+    await expect(card).toBeVisible();
+    await expect(card.locator('.tags')).toContainText('user-42 · ada@example.com · Ada Lovelace');
+    await expect(card.locator('.tags')).toContainText('demo@0.2.0');
+    await demo.waitForLine(/^ingest +event +unhandled error +"Error: Payment form failed to render" +release=demo@0\.2\.0 +environment=demo-from-the-segment-app +user=.*id=user-42/);
+  });
 });

@@ -3,8 +3,9 @@
 // with Segment's CDN and API there too (nothing leaves 127.0.0.1), in every engine.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
-import { caseOfACrossing, describeEvent, everyEngine, expect, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
+import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { WRITE_KEY, type SegmentTraffic } from './support/segment';
 
@@ -208,6 +209,83 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
     // Once only: a repeated message would show here (each console line reaches the test in its order).
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
     expect(consoleLog.ours()).toHaveLength(1);
+  });
+});
+
+/** Sentry has started in the app (its Sentry part came, after the load event at idle): a message it sent arrived. */
+async function started(page: BrowserPage, project: Project): Promise<void> {
+  await captureMessage(page, 'Sentry started');
+  await project.waitForError('Sentry started');
+}
+
+// What the script does with these settings holds in the npm app (issue 31, point 3). The same Sentry part runs in
+// every engine in the scenarios above; which of its branches these settings take does not depend on the engine.
+test.describe('the settings the script honours, honoured in the npm app', () => {
+  inChromiumOnly("the same Sentry part as above; these settings only choose which of its branches run");
+
+  test("release by window property: the property the Segment app's customVersionProperty names wins over its release", async ({ openPage, site, page, project, segment }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn, release: 'from-the-segment-app@1', customVersionProperty: 'appBuild.version' });
+    await openApp({ openPage, site }, { before: `<script>window.appBuild = { version: 'from-the-window@7' };</script>` });
+    await captureMessage(page, 'with the window property');
+    expect((await project.waitForError('with the window property')).release).toBe('from-the-window@7');
+  });
+
+  test("the Segment app's tunnel: with Sentry's ingest blocked as a content blocker does, an error as the app starts arrives through the tunnel path on the app's origin", async ({
+    openPage,
+    site,
+    ingest,
+    project,
+    segment,
+  }) => {
+    const tunnelUrl = await mountTunnel(site, `/sentry-tunnel-${project.id}`, [project.dsn]);
+    // EasyPrivacy's rule (?sentry_key=) at the ingest: a request straight from the page never gets through.
+    const direct: string[] = [];
+    ingest.respondWith(project.id, ({ items }) => {
+      const url = items[0]?.url ?? '';
+      if (!new URL(url).searchParams.has('sentry_key')) return undefined;
+      direct.push(url);
+      return { unreachable: true };
+    });
+    sentryInTheSegmentApp(segment, { config: project.dsn, tunnel: new URL(tunnelUrl).pathname });
+    await openApp({ openPage, site }, { config: { throwAtStart: 'thrown as the app starts' } });
+    await project.waitForError('Error: thrown as the app starts');
+    expect(direct, 'sent straight to the ingest').toEqual([]);
+  });
+
+  test('the offline queue: errors the ingest could not take wait in it, and are sent on the next page load', async ({ openPage, site, page, ingest, project, segment }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn });
+    await openApp({ openPage, site }, {});
+    await started(page, project);
+    // The ingest cuts every connection, as an unreachable network does.
+    ingest.respondWith(project.id, () => ({ unreachable: true }));
+    for (let i = 0; i < 2; i++) await capture(page, `kept offline ${i}`);
+    await page.evaluate(() => window.SegmentSentry?.flush(5000));
+    await expect.poll(() => queuedOffline(page)).toBe(2);
+    ingest.respondWith(project.id, undefined);
+    await page.reload();
+    await page.waitForFunction(() => 'app' in window);
+    await expect.poll(() => arrived(project, 'kept offline').map(describeEvent), { timeout: 30_000 }).toEqual(['Error: kept offline 0', 'Error: kept offline 1']);
+    await expect.poll(() => queuedOffline(page)).toBe(0);
+  });
+
+  test("consent stamped on the app's calls: with the Segment app's consent categories, an error waits until a call carries the visitor's yes", async ({
+    openPage,
+    site,
+    page,
+    project,
+    segment,
+  }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
+    await openApp({ openPage, site }, {});
+    await capture(page, 'before the stamped call');
+    // Held for consent: the flush says it still holds it.
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(3000))).toBe(false);
+    expect(project.items(), 'sent before the visitor said yes').toEqual([]);
+    // What Segment's consent tools put on every call, here on one track call of the app's own.
+    await analyticsCall(page, 'track', 'Consent Given', {}, { context: { consent: { categoryPreferences: { Analytics: true } } } });
+    await project.waitForError('Error: before the stamped call');
+    await project.settle(page);
+    expect(arrived(project, 'before the stamped call')).toHaveLength(1);
   });
 });
 

@@ -3,17 +3,24 @@
 // receives. No Sentry account and no network needed; SENTRY_DSN=<your public DSN> sends to a real project
 // instead (through the tunnel), PORT=<n> serves the page on a fixed port (default: one the OS picks).
 // The page's switches are query parameters: bundle=loader|full, consent=on|off, tunnel=on|off, blocker=on|off,
-// settings=page|app (a settings element on the page, or the Sentry destination's entry in the local Segment's
-// settings document, which the page can edit as the Segment app would).
+// settings=page|app|npm, the way in: our script tag with a settings element on the page; the snippet and our script
+// tag with the Sentry destination's entry in the local Segment's settings document, which the page can edit as the
+// Segment app would; or the npm app (e2e/npm-app/app.ts, the README's recipe: analytics-next and
+// segment-sentry/plugin bundled by esbuild, built here with scripts/dev/npm-app.mjs) with that same entry.
 import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
 import { build } from '../../esbuild.config.mjs';
 import { startIngestServer, summarize } from './ingest-server.mjs';
 import { mountLocalSegment } from './local-segment.mjs';
 import { mountTunnel } from './mount-tunnel.mjs';
+import { buildNpmApp } from './npm-app.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 // The e2e tests and the screenshot run the demo on the dist/ that `npm test` built (the test build).
 if (!process.env.DEMO_USE_BUILT) await build();
+// The npm app, from the segment-sentry/plugin just built (removed when the demo exits).
+const NPM_APP_BASE = '/npm-app/';
+const npmApp = await buildNpmApp('esbuild', 'app.ts', NPM_APP_BASE);
 
 // The content-blocker simulation drops what EasyPrivacy's `/?sentry_key=` rule matches; the tunnel's
 // requests carry no query and pass.
@@ -32,8 +39,9 @@ let segmentAppEdits = { release: 'demo@0.2.0', environment: 'demo-from-the-segme
 /** The Sentry destination's entry the local Segment serves (none on the «this page» setting), made with the page. */
 /** @type {Record<string, unknown> | undefined} */
 let segmentAppEntry;
+const WRITE_KEY = 'segmentSentryDemo';
 const segmentSnippet = mountLocalSegment(site, {
-  writeKey: 'segmentSentryDemo',
+  writeKey: WRITE_KEY,
   onApiCall: (path, body) => {
     const call = /** @type {{ type?: string, event?: string, properties?: Record<string, unknown> }} */ (body ?? {});
     console.log(`segment ${path} ${call.type ?? ''} ${call.event ?? ''}${call.event === 'Error Captured' ? ` ${call.properties?.eventId ?? ''}` : ''}`);
@@ -63,7 +71,7 @@ function demoPage(query) {
     consent: choice('consent', ['off', 'on']),
     tunnel: choice('tunnel', ['on', 'off']),
     blocker: choice('blocker', ['off', 'on']),
-    settings: choice('settings', ['page', 'app']),
+    settings: choice('settings', ['page', 'app', 'npm']),
   };
   blocking = state.blocker === 'on';
   const settings = {
@@ -84,7 +92,8 @@ function demoPage(query) {
         return `<a id="${name}-${value}" class="${state[name] === value ? 'on' : ''}" href="/?${next}">${label}</a>`;
       })
       .join('');
-  const fromTheApp = state.settings === 'app';
+  const npm = state.settings === 'npm';
+  const fromTheApp = state.settings === 'app' || npm;
   segmentAppEntry = fromTheApp ? { ...SEGMENT_ENTRY_KEYS, ...settings, ...segmentAppEdits } : undefined;
   // Each error Sentry took also becomes a Segment event (trackErrors, docs/segment.md), shown in the inspector: on
   // the page's own settings, or, where the Segment app's are used, in the page-level element set over them.
@@ -95,20 +104,36 @@ function demoPage(query) {
     `<script type="application/json" id="${id}">${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}</script>`;
   return template
     .replace('{{META}}', () => (realDsn ? '' : `<meta name="ingest-stream" content="${ingest.origin}/items/stream">`))
+    // (the npm app sets its page-level settings in segmentSentry({ pageSettings }), not in an element)
     .replace('{{SETTINGS_ELEMENT}}', () =>
-      fromTheApp ? element('segment-sentry-page-settings', pageLevel) : element('segment-sentry-settings', { ...settings, ...pageLevel }),
+      npm ? '' : fromTheApp ? element('segment-sentry-page-settings', pageLevel) : element('segment-sentry-settings', { ...settings, ...pageLevel }),
     )
-    .replace('{{SETTINGS_SOURCE}}', () => (fromTheApp ? 'Settings from the Segment app (integrations.Sentry)' : 'Settings on this page'))
+    .replace('{{SETTINGS_SOURCE}}', () =>
+      npm ? 'Settings from the Segment app (integrations.Sentry), as analytics-next hands them to the plugin' : fromTheApp ? 'Settings from the Segment app (integrations.Sentry)' : 'Settings on this page',
+    )
     .replace('{{SETTINGS_SHOWN}}', () => JSON.stringify(shown, null, 2).replace(/&/g, '&amp;').replace(/</g, '&lt;'))
     .replace('{{APP_FORM_HIDDEN}}', () => (fromTheApp ? '' : 'hidden'))
     .replace('{{APP_RELEASE}}', () => escapeAttribute(segmentAppEdits.release))
     .replace('{{APP_ENVIRONMENT}}', () => escapeAttribute(segmentAppEdits.environment))
     .replace('{{APP_IGNORE}}', () => escapeAttribute(segmentAppEdits.ignoreErrors[0] ?? ''))
-    // analytics.js finds its CDN from an https URL only; on this http origin it is told where it is. In the
-    // Segment-app install the snippet's load line keeps Segment's own Sentry destination out.
-    .replace('{{SEGMENT_SNIPPET}}', () => `${segmentSnippet(fromTheApp ? { integrations: { Sentry: false } } : undefined)}\nwindow.analytics._cdn = ${JSON.stringify(site.origin)};`)
-    .replace('{{SWITCH_SETTINGS}}', () => switchOf('settings', { page: 'This page', app: 'The Segment app' }))
-    .replace('{{BUNDLE}}', () => (state.bundle === 'loader' ? '/dist/segment-sentry.loader.min.js' : '/dist/segment-sentry.min.js'))
+    .replace('{{INSTALL}}', () =>
+      npm
+        ? // The npm app reads its write key and segmentSentry()'s options from the page (e2e/npm-app/app-config.ts);
+          // its analytics-next fetches the settings from this origin (cdnURL) and loads with `Sentry: false`.
+          `<script>window.appConfig = ${JSON.stringify({ writeKey: WRITE_KEY, options: { pageSettings: pageLevel } })};</script>\n` +
+          `    <script type="module" src="${NPM_APP_BASE}${npmApp.entry}"></script>`
+        : // analytics.js finds its CDN from an https URL only; on this http origin it is told where it is. In the
+          // Segment-app install the snippet's load line keeps Segment's own Sentry destination out.
+          `<script>${segmentSnippet(fromTheApp ? { integrations: { Sentry: false } } : undefined)}\nwindow.analytics._cdn = ${JSON.stringify(site.origin)};</script>\n` +
+          `    <script src="${state.bundle === 'loader' ? '/dist/segment-sentry.loader.min.js' : '/dist/segment-sentry.min.js'}"></script>`,
+    )
+    .replace('{{SWITCH_SETTINGS}}', () => switchOf('settings', { app: 'Snippet', npm: 'npm app', page: 'Settings element' }))
+    .replace('{{SCRIPT_HIDDEN}}', () => (npm ? 'hidden' : ''))
+    .replace('{{SCRIPT_NOTE}}', () =>
+      npm
+        ? "The npm app has no script tag: the plugin's first part (0.8 KB) is in the app's first chunk and keeps everything; its Sentry part is a chunk of its own, fetched after the page's load event (or at once on an error)."
+        : "The loader (1.5 KB) keeps everything and loads the full bundle after the page's load event.",
+    )
     .replace('{{SWITCH_BUNDLE}}', () => switchOf('bundle', { full: 'Full bundle', loader: 'Loader' }))
     .replace('{{SWITCH_CONSENT}}', () => switchOf('consent', { off: 'No consent needed', on: 'Consent required' }))
     .replace('{{CONSENT_HIDDEN}}', () => (state.consent === 'on' ? '' : 'hidden'))
@@ -132,6 +157,15 @@ site.mount('/segment-app/sentry', (request, response) => {
       response.writeHead(400).end();
     }
   });
+});
+
+site.mount(`${NPM_APP_BASE}*`, (request, response) => {
+  const file = normalize(decodeURIComponent(new URL(request.url ?? '/', site.origin).pathname.slice(NPM_APP_BASE.length)));
+  if (file.startsWith('..') || extname(file) !== '.js') return void response.writeHead(404).end();
+  readFile(join(npmApp.dir, file)).then(
+    (body) => response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(body),
+    () => response.writeHead(404).end(),
+  );
 });
 
 site.mount('/', (request, response) => {

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -26,8 +26,12 @@ const PLUGIN_SENTRY_PART = join(ROOT, 'dist/plugin/sentry.mjs');
  * @property {string} entry the app's entry module, relative to dir
  * @property {string[]} firstChunk the entry and every file it imports statically, relative to dir
  * @property {string | undefined} sentryChunk the file the plugin's Sentry part landed in, relative to dir
+ * @property {(source: string) => string | undefined} chunkOf the file a module (an absolute path) landed in, relative to dir
  * @property {string[]} files every JavaScript file written, relative to dir
  */
+
+/** @param {string} app a fixture app's file name under e2e/npm-app/, or an absolute path */
+const appSource = (app) => (isAbsolute(app) ? app : join(ROOT, 'e2e/npm-app', app));
 
 /** @param {string} dir @returns {Promise<string[]>} */
 async function filesUnder(dir) {
@@ -36,13 +40,13 @@ async function filesUnder(dir) {
 }
 
 /**
- * @param {string} app the fixture app's file name under e2e/npm-app/ (`app.ts`)
+ * @param {string} app the fixture app's file name under e2e/npm-app/ (`app.ts`), or an absolute path
  * @param {string} outDir
  * @returns {Promise<BuiltApp>}
  */
 async function buildWithEsbuild(app, outDir) {
   const result = await esbuild.build({
-    entryPoints: { main: join(ROOT, 'e2e/npm-app', app) },
+    entryPoints: { main: appSource(app) },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -57,7 +61,7 @@ async function buildWithEsbuild(app, outDir) {
   });
   const outputs = result.metafile.outputs;
   const name = (/** @type {string} */ path) => relative(outDir, join(process.cwd(), path));
-  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint?.endsWith(`e2e/npm-app/${app}`));
+  const entry = Object.keys(outputs).find((path) => { const from = outputs[path]?.entryPoint; return from !== undefined && join(process.cwd(), from) === appSource(app); });
   if (!entry) throw new Error(`esbuild wrote no entry for ${app}`);
   /** @type {string[]} */
   const firstChunk = [];
@@ -67,8 +71,11 @@ async function buildWithEsbuild(app, outDir) {
     for (const imported of outputs[path]?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
   };
   visit(entry);
-  const sentry = Object.keys(outputs).find((path) => Object.keys(outputs[path]?.inputs ?? {}).some((input) => join(process.cwd(), input) === PLUGIN_SENTRY_PART));
-  return { dir: outDir, entry: name(entry), firstChunk, sentryChunk: sentry && name(sentry), files: await filesUnder(outDir) };
+  const chunkOf = (/** @type {string} */ source) => {
+    const found = Object.keys(outputs).find((path) => !path.endsWith('.map') && Object.keys(outputs[path]?.inputs ?? {}).some((input) => join(process.cwd(), input) === source));
+    return found && name(found);
+  };
+  return { dir: outDir, entry: name(entry), firstChunk, sentryChunk: chunkOf(PLUGIN_SENTRY_PART), chunkOf, files: await filesUnder(outDir) };
 }
 
 /**
@@ -91,7 +98,7 @@ async function buildWithVite(app, outDir, base) {
       manifest: true,
       target: 'es2020',
       // (a JavaScript entry, not index.html: the page that loads it is the test's)
-      rollupOptions: { input: { main: join(ROOT, 'e2e/npm-app', app) } },
+      rollupOptions: { input: { main: appSource(app) } },
     },
   });
   /** @type {Record<string, { file: string, isEntry?: boolean, imports?: string[], src?: string }>} */
@@ -107,8 +114,8 @@ async function buildWithVite(app, outDir, base) {
     for (const imported of chunk.imports ?? []) visit(imported);
   };
   visit(entryKey);
-  const sentry = Object.values(manifest).find((chunk) => chunk.src && join(ROOT, chunk.src) === PLUGIN_SENTRY_PART);
-  return { dir: outDir, entry: /** @type {string} */ (manifest[entryKey]?.file), firstChunk, sentryChunk: sentry?.file, files: await filesUnder(outDir) };
+  const chunkOf = (/** @type {string} */ source) => Object.values(manifest).find((chunk) => chunk.src && join(ROOT, chunk.src) === source)?.file;
+  return { dir: outDir, entry: /** @type {string} */ (manifest[entryKey]?.file), firstChunk, sentryChunk: chunkOf(PLUGIN_SENTRY_PART), chunkOf, files: await filesUnder(outDir) };
 }
 
 /**
