@@ -254,7 +254,8 @@ async function main() {
     'ours: init <= 0.75 of naive': ratio(ours, 'initMs') <= 0.75,
     'ours: throw-to-request no worse': ratio(ours, 'throwToRequestMs') <= 1,
     'ours: burst <= 0.5 of naive': ratio(ours, 'burstMsPerError') <= 0.5,
-    'loader: gzip <= 1,350 B': (loader.gzip ?? Number.NaN) <= 1_350,
+    // The loader's 1,350 B target was withdrawn (it keeps its duties at about 1,500 B): its budget is package.json's.
+    'loader: gzip within sizeBudget': (loader.gzip ?? Number.NaN) <= LOADER_BUDGET,
     'loader: critical-path gzip <= 0.05 of naive': ratio(loader, 'gzip') <= 0.05,
     'loader: main thread before load <= 0.2 of naive': ratio(loader, 'initMs') <= 0.2,
   };
@@ -267,6 +268,9 @@ async function main() {
     `${JSON.stringify({ date: new Date().toISOString(), startUpLoads: START_UP_LOADS, errorLoads: LOADS, cpuThrottling: CPU_THROTTLING, results, targets, samples, pluginApp }, null, 2)}\n`,
   );
 }
+
+/** The loader's gzip budget, as `npm run size` checks it. */
+const LOADER_BUDGET = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).sizeBudget['dist/segment-sentry.loader.min.js'].gzip;
 
 /** @param {number} value @param {number} [digits] */
 function round(value, digits = 2) {
