@@ -205,12 +205,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
  * would cost 0.4 s more each. The servers put the page recorder first in every page, for console lines and
  * page errors.
  */
-export const webkitTest = test.extend<object, { webkitSession: WebDriverPage }>({
+export const webkitTest = test.extend<object, { webkitSession: WebDriverPage; webkitPageCache: boolean }>({
+  // MiniBrowser runs without its page cache (webdriver-page.ts says why); a describe block about that cache turns it on.
+  webkitPageCache: [false, { scope: 'worker', option: true }],
   webkitSession: [
-    async ({}, use) => {
+    async ({ webkitPageCache }, use) => {
       const driver = await startWebKitDriver();
       try {
-        const session = await WebDriverPage.open(driver.url);
+        const session = await WebDriverPage.open(driver.url, { pageCache: webkitPageCache });
         await use(session);
         await session.close();
       } finally {

@@ -19,6 +19,8 @@ const POLL_MS = 50;
  * clean slate waited forever (measured: over 60 s; 1 or 2 runs in 8 of the click-breadcrumb scenario).
  */
 const MINIBROWSER_ARGS = ['--automation', '--enable-page-cache=false'];
+/** With its page cache, for the one scenario that is about it (e2e/network.spec.ts, «the back-forward cache»). */
+const MINIBROWSER_ARGS_WITH_PAGE_CACHE = ['--automation'];
 
 type ConsoleListener = (message: { type(): string; text(): string }) => void;
 type PageErrorListener = (error: { message: string }) => void;
@@ -41,11 +43,11 @@ export class WebDriverPage implements BrowserPage {
 
   private constructor(private readonly driver: WebDriver) {}
 
-  static async open(driverUrl: string): Promise<WebDriverPage> {
+  static async open(driverUrl: string, { pageCache = false }: { pageCache?: boolean } = {}): Promise<WebDriverPage> {
     const driver = await withTimeout(
       new Builder()
         .usingServer(driverUrl)
-        .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: miniBrowserBinary(), args: MINIBROWSER_ARGS } })
+        .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: miniBrowserBinary(), args: pageCache ? MINIBROWSER_ARGS_WITH_PAGE_CACHE : MINIBROWSER_ARGS } })
         .build(),
       SESSION_TIMEOUT_MS,
       'WebKit session creation',
@@ -74,6 +76,12 @@ export class WebDriverPage implements BrowserPage {
 
   async reload(): Promise<null> {
     await this.navigate(() => this.driver.navigate().refresh());
+    return null;
+  }
+
+  /** History's Back, as the visitor's button. */
+  async goBack(): Promise<null> {
+    await this.navigate(() => this.driver.navigate().back());
     return null;
   }
 
