@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
 import { startIngestServer } from '../scripts/dev/ingest-server.mjs';
 import { startStaticServer } from '../scripts/dev/static-server.mjs';
 import { benchPluginApp } from './plugin-app.mjs';
+import { median, rotated } from './rounds.mjs';
 
 // Page loads per variant, interleaved (see rotated()). Start-up time varies by ±20% or more from one
 // load to the next on a small machine, so it gets many cheap loads; the error measurements need fewer.
@@ -65,24 +66,6 @@ async function buildVariants() {
     naive: await readFile(`${OUT}naive.min.js`, 'utf8'),
     loader: await dist('segment-sentry.loader.min.js'),
   };
-}
-
-/**
- * Each round starts with the next variant (A B C, B C A, C A B): a load runs while the browser is still
- * tearing down the one before it, and no variant should always follow the same one.
- * @template T @param {T[]} items @param {number} round
- */
-function rotated(items, round) {
-  const start = round % items.length;
-  return [...items.slice(start), ...items.slice(0, start)];
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const at = (/** @type {number} */ index) => sorted[index] ?? Number.NaN;
-  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
 /**

@@ -13,6 +13,7 @@ import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
 import { startIngestServer } from '../scripts/dev/ingest-server.mjs';
 import { startStaticServer } from '../scripts/dev/static-server.mjs';
+import { median, rotated } from './rounds.mjs';
 
 const ROUNDS = Number(process.env.BENCH_BUSY_ROUNDS ?? 3);
 const MINUTES = Number(process.env.BENCH_BUSY_MINUTES ?? 1);
@@ -131,20 +132,6 @@ function monitorScripts(code, settings) {
   return `<script type="application/json" id="segment-sentry-settings">${settings}</script>
     <script>${code.replace(/<\/script/g, '<\\/script')}\n//# ${Math.random()}</script>
     <script>SegmentSentry.setConsent({ C0002: true });</script>`;
-}
-
-/** @template T @param {T[]} items @param {number} round */
-function rotated(items, round) {
-  const start = round % items.length;
-  return [...items.slice(start), ...items.slice(0, start)];
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const at = (/** @type {number} */ index) => sorted[index] ?? Number.NaN;
-  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
 /** @param {number} value @param {number} [digits] */

@@ -16,20 +16,13 @@ import { buildNpmApp, gzipBytes } from '../scripts/dev/npm-app.mjs';
 import { CHROMIUM_ARGS, browserExecutable } from '../scripts/dev/browsers.mjs';
 import { mountLocalSegment } from '../scripts/dev/local-segment.mjs';
 import { startStaticServer } from '../scripts/dev/static-server.mjs';
+import { median } from './rounds.mjs';
 
 const LOADS = Number(process.env.BENCH_PLUGIN_LOADS ?? 101);
 const CPU_THROTTLING = 4;
 const WRITE_KEY = 'bench-plugin-app';
 const BUNDLERS = /** @type {const} */ (['esbuild', 'vite']);
 const APPS = { without: 'app-without-plugin.ts', with: 'app-recipe.ts' };
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const at = (/** @type {number} */ index) => sorted[index] ?? Number.NaN;
-  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
-}
 
 /** @param {number} value @param {number} [digits] */
 const round = (value, digits = 1) => Number(value.toFixed(digits));
