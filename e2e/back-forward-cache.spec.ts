@@ -2,7 +2,7 @@
 // on (a browser launched otherwise, a WebKit session of its own) forces a worker of its own, which Playwright
 // allows for a whole file only. Beside the offline queue's tests in network.spec.ts: it is about its channel.
 import type { LaunchOptions, WorkerInfo } from '@playwright/test';
-import { capture, expect, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
+import { capture, deleteOfflineDatabase, expect, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
 import type { WebDriverPage } from './support/webdriver-page';
 
 // Chromium without Playwright's --disable-back-forward-cache; Firefox keeps its own settings (it has the cache on).
@@ -33,7 +33,7 @@ let journeys = 0;
 
 async function backForwardJourney(
   visitor: { goto(url: string): Promise<unknown>; goBack(): Promise<unknown> },
-  { site, pageUrl, project, page }: Pick<ScenarioArgs, 'site' | 'pageUrl' | 'project'> & { page: BrowserPage },
+  { site, pageUrl, project, ingest, page }: Pick<ScenarioArgs, 'site' | 'pageUrl' | 'project' | 'ingest'> & { page: BrowserPage },
   withBundle: boolean,
 ): Promise<string[]> {
   const id = ++journeys;
@@ -46,22 +46,33 @@ async function backForwardJourney(
   await visitor.goto(pageUrl({ headers: CACHEABLE, beforeBundle: tellShows, ...(withBundle ? {} : { bundle: null }) }));
   await expect.poll(shows).toEqual(['loaded']);
   if (withBundle) {
-    // Started, with its transport (and the queue's channel) made: an event it sent arrived.
+    // Started, with its transport and the queue's channel made, and the queue's database open: the event's first
+    // request answered 503, it went through the queue and arrived.
+    let answered = 0;
+    ingest.respondWith(project.id, () => (answered++ === 0 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 }));
     await capture(page, `sent before leaving ${id}`);
-    await project.waitForError(`sent before leaving ${id}`);
+    await project.waitForError(`sent before leaving ${id}`, 20_000);
   }
   await visitor.goto(pageUrl({ headers: CACHEABLE, bundle: null }));
+  // Another page of the site deletes (or upgrades) the queue's database while ours is in the cache: a connection
+  // it kept open would block that (WebKit: no answer at all), or get it evicted from the cache (Chromium, Firefox).
+  if (withBundle) expect(await deleteOfflineDatabase(page)).toBe('deleted');
   await visitor.goBack();
   await expect.poll(() => shows().length).toBe(2);
+  if (withBundle) {
+    // Restored, its queue goes on (its database opened again).
+    await capture(page, `sent after coming back ${id}`);
+    await project.waitForError(`sent after coming back ${id}`, 20_000);
+  }
   return shows();
 }
 
 test.describe('the back-forward cache', () => {
   for (const withBundle of [false, true]) {
-    test(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back`, async ({ context, site, pageUrl, project }) => {
+    test(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back`, async ({ context, site, pageUrl, project, ingest }) => {
       const visitor = await context.newPage();
       try {
-        expect(await backForwardJourney({ goto: (url) => visitor.goto(url), goBack: () => visitor.evaluate(() => history.back()) }, { site, pageUrl, project, page: visitor }, withBundle)).toEqual(['loaded', 'restored']);
+        expect(await backForwardJourney({ goto: (url) => visitor.goto(url), goBack: () => visitor.evaluate(() => history.back()) }, { site, pageUrl, project, ingest, page: visitor }, withBundle)).toEqual(['loaded', 'restored']);
       } finally {
         await visitor.close();
       }
@@ -71,9 +82,9 @@ test.describe('the back-forward cache', () => {
 
 webkitTest.describe("the back-forward cache (WebKit's page cache)", () => {
   for (const withBundle of [false, true]) {
-    webkitTest(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back @webkit`, async ({ page, site, pageUrl, project }) => {
+    webkitTest(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back @webkit`, async ({ page, site, pageUrl, project, ingest }) => {
       const visitor = page as unknown as WebDriverPage;
-      expect(await backForwardJourney(visitor, { site, pageUrl, project, page: visitor }, withBundle)).toEqual(['loaded', 'restored']);
+      expect(await backForwardJourney(visitor, { site, pageUrl, project, ingest, page: visitor }, withBundle)).toEqual(['loaded', 'restored']);
     });
   }
 });

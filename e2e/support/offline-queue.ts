@@ -25,3 +25,19 @@ export const queuedOffline = (page: BrowserPage): Promise<number> =>
 /** Whether our offline queue's database exists at all (looking does not create it). */
 export const offlineDatabaseExists = (page: BrowserPage): Promise<boolean> =>
   page.evaluate(async () => (await indexedDB.databases()).some((database) => database.name === 'segment-sentry-offline'));
+
+/**
+ * What becomes of a deletion of our offline queue's database asked from `page` (as another page of the site, or a
+ * newer version of it, would): `deleted`, `blocked` (a connection stayed open), or `no answer` within 5 s (WebKit
+ * sends no `blocked` for a connection held by a page in its page cache).
+ */
+export const deleteOfflineDatabase = (page: BrowserPage): Promise<'deleted' | 'blocked' | 'no answer'> =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const deletion = indexedDB.deleteDatabase('segment-sentry-offline');
+        deletion.onsuccess = () => resolve('deleted');
+        deletion.onblocked = () => resolve('blocked');
+        setTimeout(() => resolve('no answer'), 5000);
+      }),
+  );

@@ -51,12 +51,23 @@ function indexedDbQueue() {
     channel = new BroadcastChannel(OFFLINE_DB_NAME);
     channel.onmessage = () => (mayHoldSome = true);
   } catch {}
+  // A connection left open blocks every other page of the site that deletes or upgrades the database (and a page
+  // in the back/forward cache cannot answer their versionchange): it is closed when one asks and when this page is
+  // hidden, and opened again on the next use.
+  const close = () => {
+    database?.then((db) => db.close(), () => undefined);
+    database = undefined;
+  };
+  addEventListener('pagehide', close);
   const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
     // Inside the promise: where storage is disabled, indexedDB is null (Firefox) or open() throws.
     database ??= new Promise((resolve, reject) => {
       const open = indexedDB.open(OFFLINE_DB_NAME);
       open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-      settled(open).then(resolve, reject);
+      settled(open).then((db) => {
+        db.onversionchange = close;
+        resolve(db);
+      }, reject);
     });
     return database.then((db) => use(db.transaction(STORE, 'readwrite').objectStore(STORE))).catch(() => undefined);
   };
