@@ -6,8 +6,8 @@ import { basename } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { parse } from 'acorn';
 import * as esbuild from 'esbuild';
-import { minify as terserMinify } from 'terser';
 import { isolateSentryNames } from './scripts/build/esbuild-isolate-sentry.mjs';
+import { minifyAgainInWorker } from './scripts/build/minify-again.mjs';
 import { reportInsteadOfRethrow } from './scripts/build/esbuild-report-rethrow.mjs';
 import { sentrySource } from './scripts/build/esbuild-sentry-source.mjs';
 import { trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
@@ -41,6 +41,12 @@ export const SDK_PRIVATE_MEMBERS = [
   'getDataCollectionOptions', 'recordDroppedEvent', 'sdkProcessingMetadata', 'startPageSession',
 ];
 
+/**
+ * Our transforms of the SDK's sources for the script bundles. Fresh ones for each build that runs beside another:
+ * each keeps what it saw during its build (what it expected and never found fails that build).
+ */
+export const scriptBundlePlugins = () => [sentrySource([isolateSentryNames(), trimSentryFunctions(), reportInsteadOfRethrow()])];
+
 /** @type {import('esbuild').BuildOptions} */
 export const bundleOptions = {
   entryPoints: ['src/index.ts'],
@@ -62,7 +68,7 @@ export const bundleOptions = {
     // The npm plugin's own paths (its analytics-next instance) are dead in the script bundles.
     __SEGMENT_SENTRY_NPM_PLUGIN__: 'false',
   },
-  plugins: [sentrySource([isolateSentryNames(), trimSentryFunctions(), reportInsteadOfRethrow()])],
+  plugins: scriptBundlePlugins(),
   logLevel: 'warning',
 };
 
@@ -147,29 +153,7 @@ export const pluginSentryOptions = {
   mangleProps: outputs[1]?.mangleProps,
 };
 
-/**
- * The second minifier pass, after esbuild's: terser's compressor, run a few times over, finds what esbuild's
- * single pass leaves (measured on this bundle: docs/benchmark.md, «Where the bytes and milliseconds went»). Its
- * source map is composed with esbuild's, so the map still points into the original sources.
- * `mapUrl`: the sourceMappingURL comment to write, if any.
- * @param {string} file the minified output esbuild wrote, with its map beside it
- * @param {{ mapUrl?: string }} [options]
- */
-export async function minifyAgain(file, { mapUrl } = {}) {
-  const code = await readFile(file, 'utf8');
-  const map = await readFile(`${file}.map`, 'utf8').catch(() => undefined);
-  const result = await terserMinify(code, {
-    module: file.endsWith('.mjs'),
-    ecma: 2020,
-    compress: { passes: 3 },
-    mangle: true,
-    format: { comments: false },
-    sourceMap: map ? { content: map, ...(mapUrl ? { url: mapUrl } : {}) } : false,
-  });
-  if (!result.code) throw new Error(`terser gave nothing for ${file}`);
-  await writeFile(file, result.code);
-  if (map && typeof result.map === 'string') await writeFile(`${file}.map`, result.map);
-}
+export { minifyAgain } from './scripts/build/minify-again.mjs';
 
 /** @param {Uint8Array | string} code */
 export function sizes(code) {
@@ -230,8 +214,8 @@ export function sriHash(/** @type {Uint8Array} */ code, algorithm = 'sha384') {
 }
 
 export async function build() {
-  /** @type {Array<{ file: string, raw: number, gzip: number, brotli: number }>} */
-  const rows = [];
+  /** @type {Record<string, { raw: number, gzip: number, brotli: number }>} */
+  const rows = {};
   /** @type {Record<string, string>} */
   const integrity = {};
   /** @param {import('esbuild').BuildOptions & { outfile: string }} options */
@@ -240,35 +224,32 @@ export async function build() {
     // Errors a plugin adds when the build ends (sentry-source's checks) do not make esbuild reject.
     if (result.errors.length > 0) throw new Error(`${options.outfile}: ${result.errors.map((error) => error.text).join('\n')}`);
     // The loader's map has no sourceMappingURL comment (see loaderOptions); the full bundle's keeps its own.
-    if (options.minify) await minifyAgain(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
+    if (options.minify) await minifyAgainInWorker(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
     const code = await readFile(options.outfile);
     checkSyntaxLevel(options.outfile, code.toString('utf8'));
-    rows.push({ file: options.outfile, ...sizes(code) });
+    rows[options.outfile] = sizes(code);
     // (SRI is for script tags: the plugin's modules reach a page through the app's own build.)
     if (!options.outfile.endsWith('.mjs')) integrity[basename(options.outfile)] = sriHash(code);
     return { result, code };
   };
-  /** @type {Uint8Array | undefined} */
-  let fullBundle;
-  for (const output of outputs) {
-    const { result, code } = await buildOne({ ...bundleOptions, ...output });
-    // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
-    if (output.minify) {
-      await writeFile('dist/meta.json', JSON.stringify(result.metafile));
-      fullBundle = code;
-    }
-  }
-  if (!fullBundle) throw new Error('the full bundle was not built');
+  // Side by side (the minifier passes each on a thread of their own); the loader last, with the full bundle's hash.
+  const [, minified] = await Promise.all([
+    ...outputs.map((output) => buildOne({ ...bundleOptions, ...output, plugins: scriptBundlePlugins() })),
+    buildOne(pluginEntryOptions),
+    buildOne(pluginSentryOptions),
+    ...tunnelOptions.map((options) => esbuild.build(options)),
+  ]);
+  // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
+  if (!minified || !('result' in minified)) throw new Error('the full bundle was not built');
+  await writeFile('dist/meta.json', JSON.stringify(minified.result.metafile));
   // The loader's own copy of the hash is sha256: as strong a check for this purpose, and 20 characters
   // of base64 (which does not compress) shorter on the critical path. integrity.json keeps sha384.
-  await buildOne({ ...loaderOptions(sriHash(fullBundle, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
-  await buildOne(pluginEntryOptions);
-  await buildOne(pluginSentryOptions);
-  await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
-  for (const options of tunnelOptions) await esbuild.build(options);
+  await buildOne({ ...loaderOptions(sriHash(minified.code, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
+  const inOrder = (/** @type {Record<string, any>} */ record) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFile('dist/integrity.json', `${JSON.stringify(inOrder(integrity), null, 2)}\n`);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);
-  console.table(Object.fromEntries(rows.map(({ file, ...bytes }) => [file, bytes])));
-  console.log('dist/integrity.json:', integrity);
+  console.table(inOrder(rows));
+  console.log('dist/integrity.json:', inOrder(integrity));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await build();
