@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeEvent, everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
 import { loaderBeside } from './support/loader-beside';
-import { segmentSnippet } from './support/segment';
+import { deliveredCall, segmentSnippet } from './support/segment';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/after the full bundle|after the refusal|both tags|early rejection|first inline error|thrown after the failure|integrity attribute/] });
@@ -122,7 +122,7 @@ test.describe('the loader', () => {
       await fullBundleRunning(page);
       await page.waitForFunction(() => (window as unknown as { identifiedBeforeFullBundle?: boolean }).identifiedBeforeFullBundle !== undefined);
       expect(await page.evaluate(() => (window as unknown as { identifiedBeforeFullBundle?: boolean }).identifiedBeforeFullBundle)).toBe(holdFullBundle);
-      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Late Event', {}, {}, resolve)));
+      await deliveredCall(page, 'track', ['Late Event', {}, {}]);
       await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the handover')));
       const event = await project.waitForError('after the handover');
       expect(event.user).toMatchObject({ id: 'early-user', email: 'early@example.com' });

@@ -67,11 +67,19 @@ function sentryInTheSegmentApp(segment: SegmentTraffic, entry: Record<string, un
   segment.settings = { integrations: { Sentry: { type: 'browser', ...entry } } };
 }
 
-/** analytics-next as the app holds it (window.app.analytics), with the callback that runs after delivery. */
+/**
+ * analytics-next as the app holds it (window.app.analytics), with the callback that runs after delivery; without
+ * analytics.js's callback delay, as deliveredCall (e2e/support/segment.ts) does: AnalyticsBrowser has no timeout(),
+ * the instance it loaded has.
+ */
 const analyticsCall = (page: BrowserPage, method: 'identify' | 'track', ...args: unknown[]) =>
   page.evaluate(
     ([name, callArgs]) =>
-      new Promise<void>((resolve) => (window as unknown as { app: { analytics: Record<string, (...a: unknown[]) => void> } }).app.analytics[name as string]!(...(callArgs as unknown[]), () => resolve())),
+      new Promise<void>((resolve) => {
+        const { analytics } = (window as unknown as { app: { analytics: Record<string, (...a: unknown[]) => void> & { instance?: { timeout(ms: number): void } } } }).app;
+        analytics.instance?.timeout(0);
+        analytics[name as string]!(...(callArgs as unknown[]), () => resolve());
+      }),
     [method, args] as const,
   );
 

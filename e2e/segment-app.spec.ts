@@ -1,6 +1,6 @@
 import { everyEngine, expect, inChromiumOnly, test } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
-import { identify, segmentSnippet, track, WRITE_KEY, type SegmentTraffic } from './support/segment';
+import { deliveredCall, identify, segmentSnippet, track, WRITE_KEY, type SegmentTraffic } from './support/segment';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -94,8 +94,8 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
       await openPage({ ...bundleOption, settings: null, beforeBundle: `<script>${segmentSnippet({ load: LOAD_OPTIONS, page: true })}</script>` });
       await identify(page, 'app-user', { email: 'app@example.com' });
       await track(page, 'Checked Out');
-      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.track('Hidden Event', {}, { integrations: { All: false } }, resolve)));
-      await page.evaluate(() => new Promise<void>((resolve) => window.analytics.page('Pricing', {}, {}, resolve)));
+      await deliveredCall(page, 'track', ['Hidden Event', {}, { integrations: { All: false } }]);
+      await deliveredCall(page, 'page', ['Pricing', {}, {}]);
       await captureMessage(page, 'after the calls');
       const event = await project.waitForError('after the calls');
       expect(event.user).toMatchObject({ id: 'app-user', email: 'app@example.com' });
@@ -169,7 +169,7 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
         ([writeKey, options]) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.load(writeKey, options),
         [WRITE_KEY, LOAD_OPTIONS] as const,
       );
-      await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { segmentAnalytics: typeof window.analytics }).segmentAnalytics.identify('late-user', {}, {}, resolve)));
+      await deliveredCall(page, 'identify', ['late-user', {}, {}], 'segmentAnalytics');
       await captureMessage(page, 'after a late load()');
       const event = await project.waitForError('after a late load()');
       expect(event.release).toBe('renamed-late@1');

@@ -1,5 +1,5 @@
 import { caseOfACrossing, describeEvent, everyEngine, expect, type BrowserPage, type Event, type Project } from './support/fixtures';
-import { segmentSnippet, type SegmentApiBody, type SegmentTraffic } from './support/segment';
+import { deliveredCall, segmentSnippet, type SegmentApiBody, type SegmentTraffic } from './support/segment';
 
 // The trackErrors setting (src/segment/error-events.ts): each error event Sentry's ingest accepted becomes one
 // analytics.track('Error Captured', …) call, which the local Segment records (segment.apiBodies).
@@ -28,7 +28,7 @@ async function settleBothWays(page: BrowserPage, project: Project, segment: Segm
   await captureError(page, 'the last error');
   await waitForErrorCall(segment, (await project.waitForError('the last error')).event_id);
   await page.evaluate(() => window.SegmentSentry?.flush(5000));
-  await page.evaluate(() => new Promise((resolve) => window.analytics.track('Sentinel', {}, {}, resolve)));
+  await deliveredCall(page, 'track', ['Sentinel', {}, {}]);
 }
 
 const arrived = (project: Project, text: string): Event[] => project.events().filter((event) => describeEvent(event).includes(text));
@@ -74,7 +74,7 @@ everyEngine('without trackErrors, no Error Captured call is made', async ({ open
   await captureError(page, 'not tracked');
   await project.waitForError('not tracked');
   await page.evaluate(() => window.SegmentSentry?.flush(5000));
-  await page.evaluate(() => new Promise((resolve) => window.analytics.track('Sentinel', {}, {}, resolve)));
+  await deliveredCall(page, 'track', ['Sentinel', {}, {}]);
   expect(errorCalls(segment)).toEqual([]);
 });
 
@@ -95,7 +95,7 @@ everyEngine('consent unknown, then granted: the kept error and its Error Capture
   await openPage({ ...TRACKED, settings: { trackErrors: true, consentSettings: { categories: ['Analytics'] } } });
   await captureError(page, 'before the visitor answered');
   expect(await page.evaluate(() => window.SegmentSentry?.flush(500)), 'kept, waiting for consent').toBe(false);
-  await page.evaluate(() => new Promise((resolve) => window.analytics.track('Sentinel', {}, {}, resolve)));
+  await deliveredCall(page, 'track', ['Sentinel', {}, {}]);
   expect(project.items()).toEqual([]);
   expect(errorCalls(segment)).toEqual([]);
   await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
@@ -123,7 +123,7 @@ everyEngine('50 errors in a burst: all reach Sentry, at most 10 Error Captured c
   });
   await expect.poll(() => arrived(project, 'burst ').length, { timeout: 15_000 }).toBe(50);
   await page.evaluate(() => window.SegmentSentry?.flush(5000));
-  await page.evaluate(() => new Promise((resolve) => window.analytics.track('Sentinel', {}, {}, resolve)));
+  await deliveredCall(page, 'track', ['Sentinel', {}, {}]);
   await expect.poll(() => errorCalls(segment).length).toBe(10);
   const sentIds = new Set(project.events().map((event) => event.event_id));
   expect(errorCalls(segment).every((body) => sentIds.has(body.properties?.eventId as string))).toBe(true);
