@@ -1,4 +1,4 @@
-import { caseOfACrossing, everyEngine, expect, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
+import { caseOfACrossing, everyEngine, expect, poll, test, type BrowserPage, type Event, type PageOptions } from './support/fixtures';
 import { deliveredCall, identify, segmentSnippet, WRITE_KEY } from './support/segment';
 
 async function captureAfter(page: BrowserPage, project: { waitForError(text: string): Promise<Event> }, text: string): Promise<Event> {
@@ -275,7 +275,7 @@ test.describe('values that are not JSON-safe', () => {
     await project.waitForEvent((event) => JSON.stringify(event).includes('HTMLBodyElement'), 'the DOM node');
     // A message whose toString throws cannot be captured: one clear message, nothing thrown into the page.
     // Polled: a console line can reach the test after the request it came before (Firefox, over BiDi).
-    await expect.poll(() => consoleLog.ours()).toEqual([{ type: 'error', text: '[segment-sentry] SegmentSentry.captureMessage failed: Error: hostile toString' }]);
+    await poll(() => consoleLog.ours()).toEqual([{ type: 'error', text: '[segment-sentry] SegmentSentry.captureMessage failed: Error: hostile toString' }]);
     expect(pageErrors).toEqual([]);
   });
 });

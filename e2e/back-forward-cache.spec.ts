@@ -2,7 +2,7 @@
 // on (a browser launched otherwise, a WebKit session of its own) forces a worker of its own, which Playwright
 // allows for a whole file only. Beside the offline queue's tests in network.spec.ts: it is about its channel.
 import type { LaunchOptions, WorkerInfo } from '@playwright/test';
-import { capture, deleteOfflineDatabase, expect, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
+import { capture, deleteOfflineDatabase, expect, poll, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
 import type { WebDriverPage } from './support/webdriver-page';
 
 // Chromium without Playwright's --disable-back-forward-cache; Firefox keeps its own settings (it has the cache on).
@@ -44,7 +44,7 @@ async function backForwardJourney(
     fetch('/pageshow/${id}/' + (event.persisted ? 'restored' : 'loaded') + (why ? ': ' + why : ''), { keepalive: true });
   });</script>`;
   await visitor.goto(pageUrl({ headers: CACHEABLE, beforeBundle: tellShows, ...(withBundle ? {} : { bundle: null }) }));
-  await expect.poll(shows).toEqual(['loaded']);
+  await poll(shows).toEqual(['loaded']);
   if (withBundle) {
     // Started, with its transport and the queue's channel made, and the queue's database open: the event's first
     // request answered 503, it went through the queue and arrived.
@@ -58,7 +58,7 @@ async function backForwardJourney(
   // it kept open would block that (WebKit: no answer at all), or get it evicted from the cache (Chromium, Firefox).
   if (withBundle) expect(await deleteOfflineDatabase(page)).toBe('deleted');
   await visitor.goBack();
-  await expect.poll(() => shows().length).toBe(2);
+  await poll(() => shows().length).toBe(2);
   if (withBundle) {
     // Restored, its queue goes on (its database opened again).
     await capture(page, `sent after coming back ${id}`);

@@ -1,4 +1,4 @@
-import { everyEngine, expect, test, type Event } from './support/fixtures';
+import { everyEngine, expect, poll, test, type Event } from './support/fixtures';
 
 /**
  * Each bad input gets exactly one clear `[segment-sentry]` message, never an uncaught error, and
@@ -177,7 +177,7 @@ test.describe('bad input', () => {
         }
 
         // Polled: a console line can reach the test after what came after it on the page (Firefox, over BiDi).
-        await expect.poll(() => consoleLog.ours().length, 'exactly one [segment-sentry] message').toBe(1);
+        await poll(() => consoleLog.ours().length, 'exactly one [segment-sentry] message').toBe(1);
         const ours = consoleLog.ours();
         expect(ours[0]!.text).toMatch(input.message);
         expect(ours[0]!.type).toBe(input.level);

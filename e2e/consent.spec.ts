@@ -1,4 +1,4 @@
-import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, offlineDatabaseExists, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
+import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, offlineDatabaseExists, pastTheQueuesNextSend, poll, queuedOffline, test, type BrowserPage, type Project } from './support/fixtures';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
 import type { IngestServer } from '../scripts/dev/ingest-server.mjs';
 import type { SegmentTraffic } from './support/segment';
@@ -34,7 +34,7 @@ async function sentWithUserThenOneQueuedOffline(page: BrowserPage, project: Proj
   expect((await project.waitForError('while granted')).user?.id).toBe(userId);
   ingest.respondWith(project.id, () => ({ unreachable: true }));
   await capture(page, 'queued offline');
-  await expect.poll(() => queuedOffline(page), { intervals: [50] }).toBe(1);
+  await poll(() => queuedOffline(page), { intervals: [50] }).toBe(1);
   return Date.now();
 }
 
@@ -46,7 +46,7 @@ async function sentWithUserThenOneQueuedOffline(page: BrowserPage, project: Proj
 async function emptiedBeforeTheQueuesRetry(page: BrowserPage, queuedAt: number): Promise<void> {
   const timeout = queuedAt + 4_000 - Date.now();
   expect(timeout, 'time left before the queue\'s own retry').toBeGreaterThan(500);
-  await expect.poll(() => queuedOffline(page), { timeout, intervals: [50] }).toBe(0);
+  await poll(() => queuedOffline(page), { timeout, intervals: [50] }).toBe(0);
 }
 
 
@@ -138,7 +138,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     // The next page starts with a "no": its transport is never made, so no retry drains the queue; only the
     // consent gate's emptying can.
     await openPage({ settings: CONSENT, head: `<script>window.SegmentSentry.setConsent({ Analytics: false });</script>` });
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await poll(() => queuedOffline(page)).toBe(0);
   });
 
   everyEngine('revoked after a grant: nothing is sent from that call on, the offline queue is emptied and the user cleared', async ({
@@ -179,7 +179,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     expect(await page.evaluate(() => window.SegmentSentry?.flush(3000))).toBe(false);
     expect(project.items()).toEqual([]);
     // Polled: a console line can reach the test after the request it came before (Firefox, over BiDi).
-    await expect.poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: '[segment-sentry] setConsent takes {"<category>": true | false, …}; ignored' }]);
+    await poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: '[segment-sentry] setConsent takes {"<category>": true | false, …}; ignored' }]);
     await setConsent(page, { Analytics: true });
     await project.waitForError('still kept');
   });
@@ -282,7 +282,7 @@ test.describe('consent: Sentry waits for the visitor\'s yes', () => {
     let underWay = false;
     ingest.respondWith(project.id, () => ((underWay = true), { unreachable: true, delayMs: 500 }));
     await setConsent(page, { Analytics: true });
-    await expect.poll(() => underWay).toBe(true);
+    await poll(() => underWay).toBe(true);
     await setConsent(page, { Analytics: false });
     // flush settles once the send has failed.
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
@@ -465,7 +465,7 @@ test.describe("a \"no\" from Segment's consent tools always reaches Sentry (cons
     let underWay = false;
     ingest.respondWith(project.id, () => ((underWay = true), { unreachable: true, delayMs: 1000 }));
     await capture(page, 'under way at the revocation');
-    await expect.poll(() => underWay).toBe(true);
+    await poll(() => underWay).toBe(true);
     await setConsent(page, { Analytics: false });
     // flush settles once the send has failed.
     await page.evaluate(() => window.SegmentSentry?.flush(5000));

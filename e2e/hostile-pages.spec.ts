@@ -1,4 +1,4 @@
-import { caseOfACrossing, describeEvent, everyEngine, expect, test, type Event, type PageOptions } from './support/fixtures';
+import { caseOfACrossing, describeEvent, everyEngine, expect, poll, test, type Event, type PageOptions } from './support/fixtures';
 import { FULL_BUNDLE } from './support/page-builder';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
@@ -209,12 +209,12 @@ test.describe('hostile host pages', () => {
           host.check?.(event);
         }
         // The page's own error is the only page error; ours never reaches the page.
-        await expect.poll(() => pageErrors.filter((message) => message.includes(thrown)).length).toBe(1);
+        await poll(() => pageErrors.filter((message) => message.includes(thrown)).length).toBe(1);
         expect(pageErrors.filter((message) => !message.includes(thrown) && !host.browserReports?.test(message))).toEqual([]);
         const uncaught = await page.evaluate(() => (window as unknown as { uncaught: string[] }).uncaught);
         expect(uncaught.filter((message) => !message.includes(thrown))).toEqual([]);
         expect(consoleLog.ours().length, consoleLog.ours().map((entry) => entry.text).join('\n')).toBeLessThanOrEqual(1);
-        if (host.message) await expect.poll(() => consoleLog.ours()).toHaveLength(1);
+        if (host.message) await poll(() => consoleLog.ours()).toHaveLength(1);
         // Nothing about our own failure became an event.
         expect(project.events().map(describeEvent).filter((text) => !text.includes(thrown))).toEqual([]);
       }, crossing);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeEvent, everyEngine, expect, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
+import { describeEvent, everyEngine, expect, poll, test, type BrowserPage, type StaticServerFixture } from './support/fixtures';
 import { loaderBeside } from './support/loader-beside';
 import { deliveredCall, segmentSnippet } from './support/segment';
 
@@ -157,9 +157,9 @@ test.describe('the loader', () => {
       setTimeout(() => { throw new Error('thrown after the failure'); });
     });
     // The page's own error happened (and reached no loader listener that could retry).
-    await expect.poll(() => pageErrors.some((message) => message.includes('thrown after the failure'))).toBe(true);
+    await poll(() => pageErrors.some((message) => message.includes('thrown after the failure'))).toBe(true);
     expect(requests).toBe(1);
-    await expect.poll(() => consoleLog.ours()).toHaveLength(1);
+    await poll(() => consoleLog.ours()).toHaveLength(1);
     // Firefox reports the failed response as an integrity failure of its own; nothing of ours is uncaught.
     expect(pageErrors.filter((message) => !/integrity attribute|thrown after the failure/.test(message))).toEqual([]);
   });
@@ -201,11 +201,11 @@ test.describe('the loader', () => {
     await consoleLog.waitFor(/^\[segment-sentry\] could not load .*segment-sentry\.min\.js/);
     // An error after the refusal reaches the page (no loader listener left to retry), and flush knows at once.
     await page.evaluate(() => setTimeout(() => { throw new Error('after the refusal'); }));
-    await expect.poll(() => pageErrors.some((message) => message.includes('after the refusal'))).toBe(true);
+    await poll(() => pageErrors.some((message) => message.includes('after the refusal'))).toBe(true);
     expect(await page.evaluate(() => window.SegmentSentry?.flush())).toBe(false);
     expect(await page.evaluate(() => (window as unknown as { tampered?: boolean }).tampered)).toBeUndefined();
     expect(requests).toBe(1);
-    await expect.poll(() => consoleLog.ours()).toHaveLength(1);
+    await poll(() => consoleLog.ours()).toHaveLength(1);
   });
 
   everyEngine('the loader and the full bundle both on the page: the full bundle takes over once', async ({ openPage, page, project, consoleLog }) => {

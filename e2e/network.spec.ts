@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { capture, deleteOfflineDatabase, describeEvent, everyEngine, expect, inChromiumOnly, pastTheQueuesNextSend, queuedOffline, test, type BrowserPage } from './support/fixtures';
+import { capture, deleteOfflineDatabase, describeEvent, everyEngine, expect, inChromiumOnly, pastTheQueuesNextSend, poll, queuedOffline, test, type BrowserPage } from './support/fixtures';
 import { sendClientReports } from './support/client-reports';
 import { closedPort } from '../scripts/dev/closed-port.mjs';
 
@@ -26,7 +26,7 @@ test.describe('the ingest misbehaving', () => {
     await openPage({ settings: { config: `http://public@127.0.0.1:${await closedPort()}/1` } });
     for (let i = 0; i < 5; i++) await capture(page, `refused ${i}`);
     expect(await page.evaluate(() => window.SegmentSentry?.flush(5000))).toBe(true);
-    await expect.poll(() => queuedOffline(page)).toBe(5);
+    await poll(() => queuedOffline(page)).toBe(5);
     await expectResponsive(page);
     expect(pageErrors).toEqual([]);
     expect(consoleLog.ours()).toEqual([]);
@@ -90,7 +90,7 @@ test.describe('the ingest misbehaving', () => {
     ingest.respondWith(project.id, () => ({ status: 200, delayMs: 2_500 }));
     await openPage();
     await capture(page, 'slow ingest');
-    await expect.poll(() => requests.started.length).toBeGreaterThanOrEqual(1);
+    await poll(() => requests.started.length).toBeGreaterThanOrEqual(1);
     await expectResponsive(page);
     expect(requests.finished).toEqual([]); // still waiting for the ingest
     await project.waitForError('slow ingest', 20_000);
@@ -154,15 +154,15 @@ test.describe('offline', () => {
     const firstCapture = Date.now();
     for (let i = 0; i < captured; i++) await capture(page, `offline ${i}`);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    await expect.poll(() => queuedOffline(page)).toBe(30);
+    await poll(() => queuedOffline(page)).toBe(30);
     // Still offline past that retry (it fails, and the next comes 10 s after it): only the browser's "online"
     // can bring the queue out within the next seconds.
     await page.evaluate((wait) => new Promise((resolve) => setTimeout(resolve, wait)), Math.max(0, firstCapture + 5_500 - Date.now()));
-    await expect.poll(() => queuedOffline(page)).toBe(30);
+    await poll(() => queuedOffline(page)).toBe(30);
     await context.setOffline(false);
-    await expect.poll(() => project.events().length, { timeout: 4_000 }).toBeGreaterThan(0);
-    await expect.poll(() => project.events().length, { timeout: 20_000 }).toBe(30);
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await poll(() => project.events().length, { timeout: 4_000 }).toBeGreaterThan(0);
+    await poll(() => project.events().length, { timeout: 20_000 }).toBe(30);
+    await poll(() => queuedOffline(page)).toBe(0);
     // The first 30 were kept, the newer ones dropped; sent oldest first.
     expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(Array.from({ length: 30 }, (_, i) => `offline ${i}`));
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
@@ -176,11 +176,11 @@ test.describe('offline', () => {
     ingest.respondWith(project.id, () => ({ unreachable: true }));
     for (let i = 0; i < 3; i++) await capture(page, `before reload ${i}`);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    await expect.poll(() => queuedOffline(page)).toBe(3);
+    await poll(() => queuedOffline(page)).toBe(3);
     ingest.respondWith(project.id, undefined);
     await page.reload();
-    await expect.poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
+    await poll(() => queuedOffline(page)).toBe(0);
     // One at a time, oldest first.
     expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(['before reload 0', 'before reload 1', 'before reload 2']);
     test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
@@ -214,7 +214,7 @@ test.describe('the offline queue after a send that went through', () => {
       await capture(page, 'first send');
       await project.waitForError('first send');
       // 100 ms after the first send that went through, one look (what earlier pages left): it finds nothing.
-      await expect.poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 1 });
+      await poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 1 });
       for (let i = 0; i < 3; i++) {
         await capture(page, `later send ${i}`);
         await project.waitForError(`later send ${i}`);
@@ -225,7 +225,7 @@ test.describe('the offline queue after a send that went through', () => {
       await page.evaluate(() => new BroadcastChannel('segment-sentry-offline').postMessage(0));
       await capture(page, 'send after the signal');
       await project.waitForError('send after the signal');
-      await expect.poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 2 });
+      await poll(() => queueIdb(page)).toEqual({ opens: 1, transactions: 2 });
     });
   });
 
@@ -252,14 +252,14 @@ test.describe('the offline queue after a send that went through', () => {
       other.SegmentSentry?.captureException(new other.Error('queued by the other tab'));
       return other.SegmentSentry?.flush(5000);
     });
-    await expect.poll(() => queuedOffline(page)).toBe(1);
+    await poll(() => queuedOffline(page)).toBe(1);
     // The other tab goes away before its own retry: only this one is left to send what it queued.
     await page.evaluate(() => document.getElementById('other-tab')?.remove());
     ingest.respondWith(project.id, undefined);
     await capture(page, 'this tab sends again');
     await project.waitForError('this tab sends again');
     await project.waitForError('queued by the other tab');
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await poll(() => queuedOffline(page)).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
-import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
+import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, poll, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { WRITE_KEY, type SegmentTraffic } from './support/segment';
 
@@ -175,10 +175,10 @@ test.describe('Segment from npm: segment-sentry/plugin in an app that bundles an
     segment.settingsHeld = new Promise<void>((resolve) => (serveSettings = resolve));
     await page.reload();
     await page.waitForFunction(() => 'app' in window);
-    await expect.poll(() => project.events().filter((event) => describeEvent(event).includes('thrown as the app starts')).length).toBeGreaterThanOrEqual(3);
+    await poll(() => project.events().filter((event) => describeEvent(event).includes('thrown as the app starts')).length).toBeGreaterThanOrEqual(3);
     expect(segment.settingsServed, 'Sentry started before analytics-next had its settings').toBe(servedBefore);
     serveSettings();
-    await expect.poll(() => segment.settingsServed).toBe(servedBefore + 1);
+    await poll(() => segment.settingsServed).toBe(servedBefore + 1);
     await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { app: { analytics: { ready(done: () => void): void } } }).app.analytics.ready(() => resolve())));
     await captureMessage(page, 'after the instance came');
     expect((await project.waitForError('after the instance came')).user).toMatchObject({ id: 'returning-user' });
@@ -268,12 +268,12 @@ test.describe('the settings the script honours, honoured in the npm app', () => 
     ingest.respondWith(project.id, () => ({ unreachable: true }));
     for (let i = 0; i < 2; i++) await capture(page, `kept offline ${i}`);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    await expect.poll(() => queuedOffline(page)).toBe(2);
+    await poll(() => queuedOffline(page)).toBe(2);
     ingest.respondWith(project.id, undefined);
     await page.reload();
     await page.waitForFunction(() => 'app' in window);
-    await expect.poll(() => arrived(project, 'kept offline').map(describeEvent), { timeout: 30_000 }).toEqual(['Error: kept offline 0', 'Error: kept offline 1']);
-    await expect.poll(() => queuedOffline(page)).toBe(0);
+    await poll(() => arrived(project, 'kept offline').map(describeEvent), { timeout: 30_000 }).toEqual(['Error: kept offline 0', 'Error: kept offline 1']);
+    await poll(() => queuedOffline(page)).toBe(0);
   });
 
   test("consent stamped on the app's calls: with the Segment app's consent categories, an error waits until a call carries the visitor's yes", async ({

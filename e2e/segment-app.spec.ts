@@ -1,4 +1,4 @@
-import { everyEngine, expect, inChromiumOnly, test } from './support/fixtures';
+import { everyEngine, expect, inChromiumOnly, poll, test } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { deliveredCall, identify, segmentSnippet, track, WRITE_KEY, type SegmentTraffic } from './support/segment';
 import { loaderWithSlowFullBundle } from './support/loader-beside';
@@ -30,7 +30,7 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
     sentryInTheSegmentApp(segment, { config: project.dsn });
     const pathsBefore = site.paths.length; // (the site serves the whole worker)
     await openPage({ settings: null, bundle: null, beforeBundle: `<script>${segmentSnippet()}</script>` });
-    await expect.poll(() => site.paths.slice(pathsBefore).filter((path) => LEGACY_SENTRY.test(path))).not.toEqual([]);
+    await poll(() => site.paths.slice(pathsBefore).filter((path) => LEGACY_SENTRY.test(path))).not.toEqual([]);
   });
 
   everyEngine("analytics-next still hands a plugin's load the settings document it fetched (settings.cdnSettings), where segment/segment-app-settings.ts reads it", async ({
@@ -118,7 +118,7 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
       expect((await project.waitForError('with both')).release).toBe('from-the-element');
       expect(segment.settingsServed, "the event arrived before Segment's settings were served").toBe(0);
       serveSettings();
-      await expect.poll(() => segment.settingsServed).toBe(1);
+      await poll(() => segment.settingsServed).toBe(1);
       await page.evaluate(() => new Promise((resolve) => window.analytics.ready(resolve)));
       await captureMessage(page, 'after the Segment settings came');
       expect((await project.waitForError('after the Segment settings came')).release).toBe('from-the-element');
@@ -189,7 +189,7 @@ test.describe('settings from the Segment app (integrations.Sentry), with no sett
       await captureMessage(page, 'despite a bad pattern');
       expect((await project.waitForError('despite a bad pattern')).release).toBe('app@3.0.0');
       // Polled: a console line can reach the test after the request it came before (Firefox, over BiDi).
-      await expect.poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] ignoreErrors\[0\] "\/\(unclosed\/" is not a usable regular expression .*; skipped$/) }]);
+      await poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] ignoreErrors\[0\] "\/\(unclosed\/" is not a usable regular expression .*; skipped$/) }]);
     });
 
     const missing: Array<[string, (segment: SegmentTraffic) => string, RegExp]> = [

@@ -1,4 +1,4 @@
-import { caseOfACrossing, describeEvent, everyEngine, expect, type BrowserPage, type Event, type Project } from './support/fixtures';
+import { caseOfACrossing, describeEvent, everyEngine, expect, poll, type BrowserPage, type Event, type Project } from './support/fixtures';
 import { deliveredCall, segmentSnippet, type SegmentApiBody, type SegmentTraffic } from './support/segment';
 
 // The trackErrors setting (src/segment/error-events.ts): each error event Sentry's ingest accepted becomes one
@@ -13,7 +13,7 @@ const errorCalls = (segment: SegmentTraffic): SegmentApiBody[] =>
 
 /** Waits for the `Error Captured` call of the event with this id. */
 const waitForErrorCall = async (segment: SegmentTraffic, eventId: string | undefined): Promise<SegmentApiBody> => {
-  await expect.poll(() => errorCalls(segment).filter((body) => body.properties?.eventId === eventId).length, `Error Captured for ${eventId}`).toBeGreaterThan(0);
+  await poll(() => errorCalls(segment).filter((body) => body.properties?.eventId === eventId).length, `Error Captured for ${eventId}`).toBeGreaterThan(0);
   return errorCalls(segment).find((body) => body.properties?.eventId === eventId) as SegmentApiBody;
 };
 
@@ -121,10 +121,10 @@ everyEngine('50 errors in a burst: all reach Sentry, at most 10 Error Captured c
   await page.evaluate(() => {
     for (let i = 0; i < 50; i++) window.SegmentSentry?.captureException(new Error(`burst ${i}`));
   });
-  await expect.poll(() => arrived(project, 'burst ').length, { timeout: 15_000 }).toBe(50);
+  await poll(() => arrived(project, 'burst ').length, { timeout: 15_000 }).toBe(50);
   await page.evaluate(() => window.SegmentSentry?.flush(5000));
   await deliveredCall(page, 'track', ['Sentinel', {}, {}]);
-  await expect.poll(() => errorCalls(segment).length).toBe(10);
+  await poll(() => errorCalls(segment).length).toBe(10);
   const sentIds = new Set(project.events().map((event) => event.event_id));
   expect(errorCalls(segment).every((body) => sentIds.has(body.properties?.eventId as string))).toBe(true);
   // (No later error to check the cap further: the burst used up Sentry's per-page budget, which refills 1 a second.)
@@ -178,7 +178,7 @@ everyEngine('a page-level settings element that is not a JSON object: one warnin
   });
   await captureError(page, 'despite the page settings');
   expect((await project.waitForError('despite the page settings')).release).toBe('from-the-app');
-  await expect.poll(() => consoleLog.ours()).toEqual([
+  await poll(() => consoleLog.ours()).toEqual([
     { type: 'warning', text: '[segment-sentry] page-level settings element #segment-sentry-page-settings must be a JSON object; ignored' },
   ]);
 });

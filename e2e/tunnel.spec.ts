@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { sendClientReports } from './support/client-reports';
-import { everyEngine, expect, queuedOffline, test, type Project, type StaticServerFixture } from './support/fixtures';
+import { everyEngine, expect, poll, queuedOffline, test, type Project, type StaticServerFixture } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/uncaught, through the tunnel/] });
@@ -115,7 +115,7 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
     await page.route(tunnelUrl, (route) => route.abort('internetdisconnected'));
     for (let i = 0; i < 3; i++) await page.evaluate((n) => window.SegmentSentry?.captureException(new Error(`queued for the tunnel ${n}`)), i);
     await page.evaluate(() => window.SegmentSentry?.flush(5000));
-    await expect.poll(() => queuedOffline(page)).toBe(3);
+    await poll(() => queuedOffline(page)).toBe(3);
     expect(project.events()).toEqual([]);
     await page.unroute(tunnelUrl);
     await page.reload();
@@ -149,7 +149,7 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
       const direct = project.items('event')[0];
       expect(new URL(direct!.url).searchParams.get('sentry_key')).toBe('public');
       // Polled: a console line can reach the test after the request it came before (Firefox, over BiDi).
-      await expect.poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] tunnel must be an absolute http\(s\) URL or a path starting with \/, got .*; sending straight to the DSN$/) }]);
+      await poll(() => consoleLog.ours()).toEqual([{ type: 'warning', text: expect.stringMatching(/^\[segment-sentry\] tunnel must be an absolute http\(s\) URL or a path starting with \/, got .*; sending straight to the DSN$/) }]);
     });
   }
 });

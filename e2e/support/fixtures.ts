@@ -15,6 +15,13 @@ import { ConsoleLog } from './console-log';
 import { Project } from './ingest-project';
 
 export { expect };
+
+/**
+ * expect.poll, trying every 50 ms: Playwright's own backs off to a second between tries (100, 250, 500, then 1,000
+ * ms), so a wait that ends after 400 ms was seen only at 850 ms, and one that ends after 2 s at up to 2.85 s.
+ */
+export const poll: typeof expect.poll = (generator, options = {}) =>
+  expect.poll(generator, { intervals: [50], ...(typeof options === 'string' ? { message: options } : options) });
 export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
 export { ConsoleLog };
