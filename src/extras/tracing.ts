@@ -3,18 +3,18 @@
 // (src/sentry/extra-files.ts). Sentry's browserTracingIntegration, plus the site's own page names: a Segment page()
 // call with a name names the page-load or navigation transaction it belongs to.
 import { browserTracingIntegration, httpContextIntegration } from '@sentry/browser';
-import { spanToJSON, updateSpanName, type Client, type Span } from '@sentry/core';
+import { updateSpanName, type Client, type Span } from '@sentry/core';
 import type { SegmentEvent } from '../loader/protocol';
 import { installExtra } from './install';
 
 /**
  * The page-load or navigation transaction under way, if any: the idle span browserTracingIntegration keeps on the
- * client (its `getActiveIdleSpan`, not exported) while it waits for the page to settle, and which it ends.
+ * client (its `getActiveIdleSpan`, not exported) while it waits for the page to settle; once ended, it is no
+ * longer recording.
  */
 function pageTransaction(client: Client): Span | undefined {
   const span = (client as unknown as { _sentry_idleSpan?: Span })._sentry_idleSpan;
-  const json = span && (spanToJSON(span) as { op?: string; timestamp?: number; end_timestamp?: number });
-  return json && (json.op === 'pageload' || json.op === 'navigation') && !(json.timestamp || json.end_timestamp) ? span : undefined;
+  return span && span.isRecording() ? span : undefined;
 }
 
 installExtra('tracing', (client) => {
