@@ -10,7 +10,7 @@ import { minify as terserMinify } from 'terser';
 import { isolateSentryNames } from './scripts/build/esbuild-isolate-sentry.mjs';
 import { reportInsteadOfRethrow } from './scripts/build/esbuild-report-rethrow.mjs';
 import { sentrySource } from './scripts/build/esbuild-sentry-source.mjs';
-import { trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
+import { TRIMMED_FUNCTIONS, trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -70,6 +70,46 @@ export const outputs = [
   { outfile: 'dist/segment-sentry.js', minify: false },
   { outfile: 'dist/segment-sentry.min.js', minify: true, mangleProps: new RegExp(`^(${SDK_PRIVATE_MEMBERS.join('|')})$`) },
 ];
+
+/**
+ * The extra files (src/extras/, docs/replay-tracing.md): tracing and Session Replay, fetched by the full bundle from
+ * its own folder only where the settings turn them on, each checked against an SRI hash built into the full bundle,
+ * so they are built first. Each has a readable twin for the readable bundle. They share the full bundle's client and
+ * scopes: the same isolated carrier (esbuild-isolate-sentry.mjs, without its check that every name occurs: they
+ * bundle part of the SDK), the same names for the SDK's private members in the minified pair (esbuild's mangle
+ * cache, taken from the full bundle's build), and nothing trimmed: they put back on the shared objects what the full
+ * bundle's trims cut from the Scope and Client classes (src/extras/install.ts).
+ */
+export const extraFiles = [
+  { name: 'tracing', entry: 'src/extras/tracing.ts' },
+  { name: 'replay', entry: 'src/extras/replay.ts' },
+];
+const trimmedMethods = (/** @type {string} */ file) => JSON.stringify(Object.keys(TRIMMED_FUNCTIONS[file] ?? {}));
+/**
+ * @param {string} entry @param {boolean} minify
+ * @param {Record<string, string | false>} [mangleCache]
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function extraFileOptions(entry, minify, mangleCache) {
+  // Tracing is what these files are for: the SDK's own flag left undefined (on).
+  const { __SENTRY_TRACING__: _off, ...define } = bundleOptions.define ?? {};
+  return {
+    ...bundleOptions,
+    entryPoints: [entry],
+    minify,
+    ...(minify ? { mangleProps: outputs[1]?.mangleProps, mangleCache } : {}),
+    // Class fields (ES2022: web-vitals' and rrweb's) lowered to assignments, to stay at the syntax level of the rest.
+    supported: { ...bundleOptions.supported, 'class-field': false, 'class-static-field': false, 'class-private-field': false, 'class-private-method': false, 'class-static-blocks': false },
+    define: {
+      ...define,
+      __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
+      __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
+    },
+    plugins: [sentrySource([isolateSentryNames('', { requireAll: false })], { fingerprints: false })],
+  };
+}
+/** @param {string} name @param {boolean} minify */
+export const extraFileName = (name, minify) => `segment-sentry.${name}${minify ? '.min' : ''}.js`;
 
 /**
  * The loader: no Sentry code, and the full bundle's SRI hash built in, so it is built after it.
@@ -140,7 +180,8 @@ export const pluginSentryOptions = {
   entryPoints: ['src/plugin/sentry.ts'],
   outfile: 'dist/plugin/sentry.mjs',
   format: /** @type {const} */ ('esm'),
-  define: { ...bundleOptions.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  // (no extra files for the plugin yet: src/sentry/extra-files.ts says so)
+  define: { ...bundleOptions.define, ...extraDefines(true, {}), __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   // Names of its own, apart from the script bundle's: a page may have both (docs/segment.md).
   plugins: [sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()])],
   minify: true,
@@ -224,6 +265,22 @@ function checkSyntaxLevel(file, code) {
   }
 }
 
+/**
+ * What the full bundle knows of the extra files (src/sentry/extra-files.ts): the minified bundle loads the minified
+ * ones, the readable bundle the readable ones; the sha256 SRI value of each (as short a check as the loader's own).
+ * @param {boolean} minify @param {Record<string, string>} hashes
+ */
+export function extraDefines(minify, hashes) {
+  const tracing = extraFileName('tracing', minify);
+  const replay = extraFileName('replay', minify);
+  return {
+    __TRACING_FILE__: JSON.stringify(tracing),
+    __TRACING_INTEGRITY__: JSON.stringify(hashes[tracing] ?? ''),
+    __REPLAY_FILE__: JSON.stringify(replay),
+    __REPLAY_INTEGRITY__: JSON.stringify(hashes[replay] ?? ''),
+  };
+}
+
 /** Subresource Integrity value of a file: what a page puts in <script integrity="…">. */
 export function sriHash(/** @type {Uint8Array} */ code, algorithm = 'sha384') {
   return `${algorithm}-${createHash(algorithm).update(code).digest('base64')}`;
@@ -234,13 +291,16 @@ export async function build() {
   const rows = [];
   /** @type {Record<string, string>} */
   const integrity = {};
-  /** @param {import('esbuild').BuildOptions & { outfile: string }} options */
-  const buildOne = async (options) => {
+  /**
+   * `again`: terser's second pass (not for the extra files: ten times the full bundle's code, for a few percent).
+   * @param {import('esbuild').BuildOptions & { outfile: string }} options
+   */
+  const buildOne = async (options, again = true) => {
     const result = await esbuild.build({ ...options, metafile: true, write: true });
     // Errors a plugin adds when the build ends (sentry-source's checks) do not make esbuild reject.
     if (result.errors.length > 0) throw new Error(`${options.outfile}: ${result.errors.map((error) => error.text).join('\n')}`);
     // The loader's map has no sourceMappingURL comment (see loaderOptions); the full bundle's keeps its own.
-    if (options.minify) await minifyAgain(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
+    if (options.minify && again) await minifyAgain(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
     const code = await readFile(options.outfile);
     checkSyntaxLevel(options.outfile, code.toString('utf8'));
     rows.push({ file: options.outfile, ...sizes(code) });
@@ -248,10 +308,29 @@ export async function build() {
     if (!options.outfile.endsWith('.mjs')) integrity[basename(options.outfile)] = sriHash(code);
     return { result, code };
   };
+  // The names the minified full bundle gives the SDK's private members (a build that writes nothing), for the
+  // minified extra files to use the same, then the extra files, whose hashes the full bundle gets.
+  const probe = await esbuild.build({ ...bundleOptions, ...outputs[1], write: false, mangleCache: {}, define: { ...bundleOptions.define, ...extraDefines(true, {}) } });
+  let mangleCache = probe.mangleCache ?? {};
+  /** @type {Record<string, string>} extra file name → its sha256 SRI value */
+  const extraHashes = {};
+  for (const minify of [false, true]) {
+    for (const { name, entry } of extraFiles) {
+      const file = extraFileName(name, minify);
+      const { result, code } = await buildOne({ ...extraFileOptions(entry, minify, mangleCache), outfile: `dist/${file}` }, false);
+      if (minify) mangleCache = result.mangleCache ?? mangleCache;
+      extraHashes[file] = sriHash(code, 'sha256');
+    }
+  }
   /** @type {Uint8Array | undefined} */
   let fullBundle;
   for (const output of outputs) {
-    const { result, code } = await buildOne({ ...bundleOptions, ...output });
+    const { result, code } = await buildOne({
+      ...bundleOptions,
+      ...output,
+      ...(output.minify ? { mangleCache } : {}),
+      define: { ...bundleOptions.define, ...extraDefines(output.minify, extraHashes) },
+    });
     // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
     if (output.minify) {
       await writeFile('dist/meta.json', JSON.stringify(result.metafile));

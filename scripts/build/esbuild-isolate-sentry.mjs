@@ -27,10 +27,13 @@ export const ISOLATED_NAMES = {
 /**
  * `copy`: a mark for a second copy of ours that may share a page with the first (the npm plugin's Sentry part
  * beside a script tag of ours): its names get it too (`__SEGMENT_SENTRY_NPM__`), so the two keep their own scopes.
+ * `requireAll`: false for the extra files (src/extras/), which bundle only part of the SDK, so some names never
+ * occur in them; those that do are renamed all the same.
  * @param {string} [copy]
+ * @param {{ requireAll?: boolean }} [options]
  * @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform}
  */
-export function isolateSentryNames(copy = '') {
+export function isolateSentryNames(copy = '', { requireAll = true } = {}) {
   /** @param {string} ours */
   const marked = (ours) => (copy ? ours.replace(/(_*)$/, (tail) => (ours === ours.toUpperCase() ? `_${copy.toUpperCase()}` : `_${copy.toLowerCase()}`) + tail) : ours);
   /** @type {Set<string>} */
@@ -44,6 +47,6 @@ export function isolateSentryNames(copy = '') {
         seen.add(name);
         return marked(ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)]);
       }),
-    missing: () => Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name)),
+    missing: () => (requireAll ? Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name)) : []),
   };
 }

@@ -47,30 +47,53 @@ export const TRIMMED_FUNCTIONS = {
   'core/build/esm/utils/warnAboutIgnoredTransactionOptions.js': {
     maybeWarnAboutIgnoredTransactionOptions: 'inert',
   },
-  // prepareEvent applies a span to the event only when one is active: never, here.
+  // prepareEvent applies a span to the event only when one is active: only where the tracing extra file runs
+  // (src/extras/tracing.ts). Then an error keeps the trace of the scope's propagation context, which the page-load
+  // or navigation transaction shares, without its span id; the transaction events carry their own trace context and
+  // dynamic sampling context already (the SDK's span-to-transaction conversion sets both).
+  // Debug IDs (the `_sentryDebugIds` that Sentry's bundler plugins put on a page) on the page's own frames: cut to
+  // pay for the tracing and Session Replay hook (src/sentry/extra-files.ts) under the full bundle's 28,000 B
+  // ceiling. Events still carry the release, by which Sentry finds uploaded source maps (docs/events.md).
+  'core/build/esm/utils/prepareEvent.js': {
+    applyDebugIds: 'inert',
+    applyDebugMeta: 'inert',
+  },
+  // Attachments come only from Scope#addAttachment, which nothing here calls (below).
+  'core/build/esm/utils/envelope.js': {
+    createAttachmentEnvelopeItem: 'unreachable',
+  },
   'core/build/esm/utils/scopeData.js': {
-    applySpanToEvent: 'unreachable',
+    applySpanToEvent: 'inert',
   },
   // Looks the error up in a map that only span code fills.
   'core/build/esm/utils/errorSpanAttribution.js': {
     applyEscapedErrorSpanToEvent: 'inert',
     recordEscapedErrorSpan: 'unreachable',
   },
-  // The client's data-collection options: our client options never set `dataCollection`, so this
-  // always resolved the SDK's defaults, through code for options (GraphQL, gen-AI, MCP, queues) that
-  // have no meaning in a browser bundle.
+  // The client's data-collection options: our client options never set `dataCollection`, so this always resolved
+  // the SDK's defaults, through code for options (GraphQL, gen-AI, MCP, queues) that have no meaning in a browser
+  // bundle. Only the three this bundle reads are kept, at the SDK's defaults (userInfo, httpHeaders.request; an
+  // absent urlQueryParams reads as true); the extra files, which read more, put the SDK's whole defaults back
+  // (src/extras/install.ts).
   'core/build/esm/utils/data-collection/resolveDataCollectionOptions.js': {
-    resolveDataCollectionOptions: { constantFor: [{}] },
+    resolveDataCollectionOptions: { returns: '{ userInfo: true, httpHeaders: { request: true } }' },
   },
   // "Can this browser fetch?": fetch, Headers, Request and Response are in every browser we build for
   // (Chrome 80, Firefox 74, Safari 14.1); constructing the three objects to find out cost start-up time.
   'core/build/esm/utils/supports.js': {
     _isFetchSupported: { returns: 'true' },
   },
-  // beforeSend and the span options are never set by this bundle, and it sends no transactions: an
-  // error event comes back as it went in (the SDK's own path for an error event without beforeSend).
+  // beforeSend and the span options (ignoreSpans, beforeSendSpan, beforeSendTransaction) are never set by this
+  // bundle: an error event, and a transaction of the tracing extra file's, come back as they went in (the SDK's own
+  // path without them). The Client and Scope methods cut here are put back by the extra files that call them
+  // (src/extras/install.ts, restoreTrimmed), from their own whole copy of the SDK.
   'core/build/esm/client.js': {
     processBeforeSend: { returns: 'event' },
+    // Only for a sampleRate option, which this bundle never sets (as parseSampleRate below).
+    _makeSampledOutError: 'unreachable',
+    // Why the client dropped an event, for its debug logging only (compiled out here): the marker alone is read.
+    _makeInternalError: { returns: '{ [INTERNAL_ERROR_SYMBOL]: true }' },
+    _makeDoNotSendEventError: { returns: '{ [DO_NOT_SEND_EVENT_SYMBOL]: true }' },
     // Client methods nothing in this bundle calls (as the Scope's below).
     addIntegration: 'unreachable',
     getIntegrationByName: 'unreachable',
@@ -78,14 +101,17 @@ export const TRIMMED_FUNCTIONS = {
     getTransport: 'unreachable',
     close: 'unreachable',
     dispose: 'unreachable',
+    registerCleanup: 'unreachable',
   },
-  // Transactions only: ignoreTransactions.
+  // Transactions only (the tracing extra file's): ignoreTransactions, an option this bundle never sets.
   'core/build/esm/integrations/eventFilters.js': {
-    _isIgnoredTransaction: 'unreachable',
+    _isIgnoredTransaction: { returns: 'false' },
   },
-  // A span hook: span code emits 'processSpan', and none is here. (preprocessEvent, kept, does events.)
+  // A span hook: only the streamed spans of the tracing extra file emit 'processSpan' (the SDK's default trace
+  // lifecycle); the extra file hooks in its own whole copy of it (src/extras/tracing.ts). (preprocessEvent, kept,
+  // does events.)
   'browser/build/npm/esm/prod/integrations/httpcontext.js': {
-    processSpan: 'unreachable',
+    processSpan: 'inert',
   },
   // The ~30 DOM interfaces browserApiErrors wraps by default (a 440-character string): we always pass
   // eventTarget: ['EventTarget'] (src/sentry/sentry-client.ts), so the default is never read.
@@ -127,6 +153,7 @@ export const TRIMMED_FUNCTIONS = {
     clearAttachments: 'unreachable',
     getLastBreadcrumb: 'unreachable',
     setPropagationContext: 'unreachable',
+    setSDKProcessingMetadata: 'unreachable',
     lastEventId: 'unreachable',
   },
   // Runs only for a routeProvider option, which this bundle never sets.

@@ -6,7 +6,7 @@ import { writeMessage } from '../shared/console-message';
 import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
-  TRUSTED_TYPES_POLICY,
+  addScript,
   hearConsent,
   keep,
   keepAnalyticsCalls,
@@ -18,7 +18,7 @@ import type { SegmentSentryApi } from '../public-types';
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
-type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
+type LoaderWindow = Window & Record<string, unknown>;
 
 // The loader's own containment boundary (the full bundle's is shared/contain.ts): one message, never a page error.
 const attempt = <T>(what: string, run: () => T): T | undefined => {
@@ -73,26 +73,8 @@ attempt('start-up', () => {
         // (docs/loader.md, «The loader on real pages»: a module script, eval or a blob: URL)
         return fail(`no document.currentScript: load ${LOADER_FILE} with <script src>`);
       }
-      const full = doc.createElement('script');
-      let src: unknown = new URL(FULL_BUNDLE_FILE, url).href;
-      try {
-        // Trusted Types: a page that requires them for scripts accepts our URL through our policy.
-        if (win.trustedTypes) src = win.trustedTypes.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: () => src }).createScriptURL('');
-      } catch {
-        // The CSP's trusted-types list lacks our policy; the plain URL still works where they are not required.
-      }
-      try {
-        full.src = src as string;
-      } catch {
-        return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
-      }
-      full.integrity = __FULL_BUNDLE_INTEGRITY__;
-      // A CSP that allows scripts by nonce (without 'strict-dynamic') allows ours only with the nonce ours came with.
-      full.nonce = own!.nonce;
-      full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
       // Blocked, refused by its integrity check, or not found: say so once, never retry.
-      full.onerror = () => fail(`could not load ${full.src}`);
-      doc.documentElement.appendChild(full); // (any element runs a script; <head> may be missing)
+      addScript(handoff, url, FULL_BUNDLE_FILE, __FULL_BUNDLE_INTEGRITY__, own!.nonce, fail);
     });
 
   // Once the full bundle has taken over, a saved reference to this API (`const S = SegmentSentry`, or a method

@@ -21,8 +21,45 @@ export interface SegmentEvent {
 export const FULL_BUNDLE_FILE = 'segment-sentry.min.js';
 /** The loader's own file name: how it finds its script element when document.currentScript is not set. */
 export const LOADER_FILE = 'segment-sentry.loader.min.js';
-/** The Trusted Types policy that sets the full bundle's URL (a site lists it in its CSP's trusted-types). */
+/**
+ * The Trusted Types policy that sets the URLs of our files (a site lists it in its CSP's trusted-types). One per
+ * page, made by whichever of ours adds a script first and kept on the handoff: a CSP's trusted-types list allows
+ * each name once.
+ */
 export const TRUSTED_TYPES_POLICY = 'segment-sentry';
+
+type ScriptUrlPolicy = { createScriptURL(name: string): unknown };
+type TrustedTypesWindow = Window & { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(name: string): string }): ScriptUrlPolicy } };
+
+/**
+ * Adds one of our files, `file` in the folder of `base` (the URL of the script that asks), as a <script> every
+ * page of ours accepts: its SRI hash checked, with `nonce` (the one our own tag came with: a CSP that allows
+ * scripts by nonce without 'strict-dynamic' allows ours only so), its URL made by our Trusted Types policy where
+ * the page has them. The policy makes URLs of plain file names in that folder only. `fail` hears once why the file
+ * does not come (blocked, refused by its integrity check, not found); nothing here throws at the page.
+ */
+export function addScript(handoff: LoaderHandoff, base: string, file: string, integrity: string, nonce: string | undefined, fail: (why: string) => void): void {
+  const doc = document;
+  const tt = (window as TrustedTypesWindow).trustedTypes;
+  const script = doc.createElement('script');
+  let src: unknown = new URL(file, base).href;
+  try {
+    // Trusted Types: a page that requires them for scripts accepts our URL through our policy.
+    if (tt) src = (handoff.tt = handoff.tt || tt.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^[\w.-]+$/.test(name) ? new URL(name, base).href : '') })).createScriptURL(file);
+  } catch {
+    // The CSP's trusted-types list lacks our policy; the plain URL still works where they are not required.
+  }
+  try {
+    script.src = src as string;
+  } catch {
+    return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+  }
+  script.integrity = integrity;
+  script.nonce = nonce as string; // (a string wherever there is a base URL: both come from our own tag)
+  script.crossOrigin = 'anonymous'; // (a script element made by script is async already)
+  script.onerror = () => fail(`could not load ${script.src}`);
+  doc.documentElement.appendChild(script); // (any element runs a script; <head> may be missing)
+}
 /**
  * The one cap on what is kept before Sentry runs, on either path (loader or full bundle): up to 30
  * errors, 30 captures (and flushes) and 30 analytics.js calls. A page that never starts Sentry cannot grow them.
@@ -75,6 +112,10 @@ export interface LoaderHandoff {
   badConsent?: 1;
   /** Set by the full bundle as it takes over: its API, where the loader's methods forward from then on. */
   api?: SegmentSentryApi;
+  /** Set by the full bundle: the nonce its tag came with, which the extra files' tags get too. */
+  nonce?: string;
+  /** Our Trusted Types policy, once one of ours made it (addScript). */
+  tt?: ScriptUrlPolicy;
   /** Set by the full bundle: where analytics calls go from then on. */
   forward?: (type: AnalyticsCall, event?: SegmentEvent) => void;
   /**
