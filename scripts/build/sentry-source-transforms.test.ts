@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { isolateSentryNames } from './esbuild-isolate-sentry.mjs';
-import { trimSentryFunctions } from './esbuild-trim-sentry.mjs';
+import { TRIMMED_FUNCTIONS, trimSentryFunctions } from './esbuild-trim-sentry.mjs';
 
 const SDK = '/project/node_modules/@sentry';
 
@@ -110,4 +110,86 @@ test("the data-collection options the full bundle reads are exactly what the ins
   const sdk = resolveDataCollectionOptions(clientOptions);
   expect(ours).toEqual({ userInfo: sdk.userInfo, httpHeaders: { request: sdk.httpHeaders.request } });
   expect(sdk.urlQueryParams ?? true).toBe(true);
+});
+
+/** A `{ body }` trim's code as a function of the given names (its parameters, then the module imports it names). */
+function rewritten(file: string, name: string, names: string[]): (...values: unknown[]) => unknown {
+  const kind = TRIMMED_FUNCTIONS[file]?.[name];
+  if (!kind || typeof kind !== 'object' || !('body' in kind)) throw new Error(`${file}#${name} is not rewritten`);
+  return new Function(...names, kind.body) as (...values: unknown[]) => unknown;
+}
+
+test("Debug IDs: the rewritten lookup gives an error event the same debug_meta images, and the same frames, as the SDK's own", async () => {
+  const core = dirname(dirname(dirname(createRequire(import.meta.url).resolve('@sentry/core'))));
+  const { applyDebugIds, applyDebugMeta } = await import(pathToFileURL(join(core, 'build/esm/utils/prepareEvent.js')).href);
+  const { defaultStackParser } = await import('@sentry/browser');
+  const global = globalThis as { _sentryDebugIds?: Record<string, string>; _debugIds?: Record<string, string> };
+  // As Sentry's bundler plugins write them: the stack of an Error made in each file of the site's, and its Debug ID.
+  const stackIn = (url: string) => `Error\n    at ${url}:1:42\n    at ${url}:1:7`;
+  global._sentryDebugIds = { [stackIn('https://shop.example/app.min.js')]: 'a1', [stackIn('https://shop.example/vendor.min.js')]: 'b2' };
+  global._debugIds = { [stackIn('https://cdn.example/native.min.js')]: 'c3' };
+  const event = () => ({
+    exception: {
+      values: [
+        { stacktrace: { frames: ['https://shop.example/app.min.js', 'https://shop.example/other.js', 'https://shop.example/app.min.js'].map((filename) => ({ filename })) } },
+        { stacktrace: { frames: ['https://cdn.example/native.min.js', 'https://shop.example/vendor.min.js'].map((filename) => ({ filename })) } },
+        {},
+      ],
+    },
+  });
+  try {
+    const sdk = event();
+    applyDebugIds(sdk, defaultStackParser);
+    applyDebugMeta(sdk);
+    const lookup = rewritten('core/build/esm/utils/debug-ids.js', 'getFilenameToDebugIdMap', ['stackParser', 'GLOBAL_OBJ']);
+    const ours = event();
+    rewritten('core/build/esm/utils/prepareEvent.js', 'applyDebugIds', ['event', 'stackParser', 'getFilenameToDebugIdMap'])(ours, defaultStackParser, (parser: unknown) => lookup(parser, globalThis));
+    expect((sdk as { debug_meta?: unknown }).debug_meta).toBeDefined();
+    expect(ours).toEqual(sdk);
+    // No Debug IDs on the page: no debug_meta at all, as the SDK.
+    delete global._sentryDebugIds;
+    delete global._debugIds;
+    const none = event();
+    rewritten('core/build/esm/utils/prepareEvent.js', 'applyDebugIds', ['event', 'stackParser', 'getFilenameToDebugIdMap'])(none, defaultStackParser, (parser: unknown) => lookup(parser, globalThis));
+    expect(none).toEqual(event());
+  } finally {
+    delete global._sentryDebugIds;
+    delete global._debugIds;
+  }
+});
+
+test("a session: the rewritten Client#sendSession and createSessionEnvelope send the envelope the SDK's own send, and skip a session without a release as it does", async () => {
+  const core = dirname(dirname(dirname(createRequire(import.meta.url).resolve('@sentry/core'))));
+  const { Client, makeSession, DEFAULT_ENVIRONMENT, createEnvelope, dsnToString, makeDsn } = await import('@sentry/core');
+  const { createSessionEnvelope, getSdkMetadataForEnvelopeHeader } = {
+    ...(await import(pathToFileURL(join(core, 'build/esm/envelope.js')).href)),
+    ...(await import(pathToFileURL(join(core, 'build/esm/utils/envelope.js')).href)),
+  };
+  const safeDateNow = () => 1_700_000_000_000;
+  const ourEnvelope = rewritten('core/build/esm/envelope.js', 'createSessionEnvelope', ['session', 'dsn', 'metadata', 'tunnel', 'getSdkMetadataForEnvelopeHeader', 'createEnvelope', 'safeDateNow', 'dsnToString']);
+  const ourSend = rewritten('core/build/esm/client.js', 'sendSession', ['session', 'DEFAULT_ENVIRONMENT', 'createSessionEnvelope']);
+  for (const options of [{ release: 'shop@1' }, { release: 'shop@1', environment: 'staging', tunnel: '/t' }, {}]) {
+    /** A client as sendSession sees it: what it emits and sends. */
+    const client = () => {
+      const seen: unknown[] = [];
+      return {
+        seen,
+        _options: { ...options, _metadata: { sdk: { name: 'sentry.javascript.browser', version: '11.12.0' } } },
+        _dsn: makeDsn('https://key@o1.ingest.sentry.io/1'),
+        emit: (hook: string, session: unknown) => seen.push([hook, JSON.parse(JSON.stringify(session))]),
+        sendEnvelope: (envelope: [Record<string, unknown>, unknown[]]) => seen.push([{ ...envelope[0], sent_at: 'now' }, JSON.parse(JSON.stringify(envelope[1]))]),
+      };
+    };
+    const session = () => Object.assign(makeSession({ sid: 'a'.repeat(32), started: 1 }), { timestamp: 2, duration: 1 });
+    const sdk = client();
+    (Client.prototype as unknown as { sendSession: (session: unknown) => void }).sendSession.call(sdk, session());
+    const ours = client();
+    ourSend.call(ours, session(), DEFAULT_ENVIRONMENT, (...args: unknown[]) =>
+      ourEnvelope(...args, getSdkMetadataForEnvelopeHeader, createEnvelope, safeDateNow, dsnToString),
+    );
+    expect(ours.seen).toEqual(sdk.seen);
+    expect(sdk.seen.length).toBe(options.release ? 2 : 0);
+    // (the SDK's own envelope for the same session, made directly, is what ours made)
+    if (options.release) expect(ours.seen[1]).toEqual([{ ...createSessionEnvelope(session(), sdk._dsn, sdk._options._metadata, (options as { tunnel?: string }).tunnel)[0], sent_at: 'now' }, expect.anything()]);
+  }
 });
