@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { everyEngine, expect, inChromiumOnly, test, type IngestItem, type Project } from './support/fixtures';
+import { hostSentryBundle } from './support/host-sentry';
 import { segmentSnippet } from './support/segment';
 
 // Tracing and Session Replay (docs/replay-tracing.md): extra files beside the full bundle, fetched only when the
@@ -43,7 +44,7 @@ everyEngine('tracing: a page load with tracesSampleRate 1 is a page-load transac
 everyEngine('replay: an error with replaysOnErrorSampleRate 1 sends the replay buffered before it, linked to the error, its text masked', async ({ openPage, page, project }) => {
   await openPage({ settings: { replaysOnErrorSampleRate: 1 }, body: BODY });
   // Recording starts once the replay file has run; then the visitor types.
-  await page.waitForFunction(() => sessionStorage.getItem('sentryReplaySession') !== null, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
   await page.evaluate((typed) => {
     const field = document.getElementById('field') as HTMLInputElement;
     field.value = typed;
@@ -91,6 +92,21 @@ test.describe('which extra files a page fetches, and how', () => {
     await expect.poll(() => fetched).toEqual(['/dist/segment-sentry.tracing.min.js', '/dist/segment-sentry.replay.min.js']);
     await project.settle(page);
   });
+
+  for (const [bundle, path] of [['the loader', '/dist/segment-sentry.loader.min.js'], ['the full bundle', undefined]] as const) {
+    test(`with Trusted Types required and our one policy allowed, the replay file comes through it from ${bundle}`, async ({ openPage, page, consoleLog }) => {
+      // A CSP lists each policy name once: the loader's policy, kept on the handoff, makes the extra file's URL too.
+      await openPage({
+        bundle: path,
+        headers: { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types segment-sentry" },
+        settings: { replaysOnErrorSampleRate: 1 },
+        body: BODY,
+      });
+      if (path) await page.evaluate(() => window.SegmentSentry?.forceLoad?.());
+      await page.waitForFunction(() => sessionStorage.length > 0 && Object.keys(sessionStorage).some((key) => /replay/i.test(key)), undefined, { timeout: 15_000 });
+      expect(consoleLog.ours()).toEqual([]);
+    });
+  }
 
   test('an extra file that does not match its SRI hash is refused with one message, and errors still arrive', async ({ openPage, page, project, consoleLog }) => {
     await page.route(/segment-sentry\.tracing\.min\.js$/, async (route) => {
@@ -161,10 +177,10 @@ test.describe('replay and consent', () => {
   test('a "no" stops the recording and drops its buffer: after a later "yes", an error comes without a replay', async ({ openPage, page, project }) => {
     await openPage({ settings: { ...CONSENT, replaysOnErrorSampleRate: 1 }, body: BODY });
     await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-    await page.waitForFunction(() => sessionStorage.getItem('sentryReplaySession') !== null, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
     await page.click('#title');
     await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
-    await page.waitForFunction(() => sessionStorage.getItem('sentryReplaySession') === null);
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') === null);
     await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no')));
     const error = await project.waitForError('after the no');
@@ -188,7 +204,7 @@ test.describe('through the tunnel', () => {
     });
     await openPage({ settings: { tunnel: new URL(tunnelUrl).pathname, tracesSampleRate: 1, replaysOnErrorSampleRate: 1 }, body: BODY });
     await waitForSegment(project, 'pageload');
-    await page.waitForFunction(() => sessionStorage.getItem('sentryReplaySession') !== null, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
     await page.evaluate(() => window.SegmentSentry?.captureException(new Error('through the tunnel, with its replay')));
     const error = await project.waitForError('through the tunnel, with its replay');
     const replayEvent = (await project.waitForItem('replay_event', () => true, 'replay_event', 20_000)).payload;
@@ -196,5 +212,27 @@ test.describe('through the tunnel', () => {
     await project.waitForItem('replay_recording', () => true, 'replay_recording', 20_000);
     expect(direct).toEqual([]);
     for (const item of project.items()) expect(new URL(item.url).search).toBe('');
+  });
+});
+
+test.describe("next to the page's own Sentry with Session Replay", () => {
+  inChromiumOnly('which sessionStorage key each copy of the SDK reads is the same code in every engine');
+
+  test('each replay keeps its own session (our sessionStorage key is our own), and each goes to its own DSN', async ({ openPage, page, site, project, otherProject: hostProject }) => {
+    const hostScript = site.register('/host/sentry-browser-replay.js', await hostSentryBundle('@sentry/browser'));
+    await openPage({
+      settings: { replaysSessionSampleRate: 1 },
+      body: BODY,
+      beforeBundle: `<script src="${hostScript}"></script><script>
+        Sentry.init({ dsn: ${JSON.stringify(hostProject.dsn)}, replaysSessionSampleRate: 1, integrations: [Sentry.replayIntegration()] });
+      </script>`,
+    });
+    const [ours, host] = await Promise.all(
+      [project, hostProject].map(async (each) => (await each.waitForItem('replay_event', (payload) => payload.replay_type === 'session', 'session replay_event', 30_000)).payload),
+    );
+    const stored = await page.evaluate(() => ({ ours: sessionStorage.getItem('segmentSentryReplaySession'), host: sessionStorage.getItem('sentryReplaySession') }));
+    expect(JSON.parse(stored.ours ?? '{}').id).toBe(ours.replay_id);
+    expect(JSON.parse(stored.host ?? '{}').id).toBe(host.replay_id);
+    expect(ours.replay_id).not.toBe(host.replay_id);
   });
 });

@@ -6,7 +6,8 @@ import { writeMessage } from '../shared/console-message';
 import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
-  addScript,
+  TRUSTED_TYPES_POLICY,
+  scriptUrlPolicy,
   hearConsent,
   keep,
   keepAnalyticsCalls,
@@ -33,10 +34,10 @@ const attempt = <T>(what: string, run: () => T): T | undefined => {
  * The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or
  * a blob: one), so the tag is then found by its file name.
  */
-function ownScript(doc: Document): HTMLScriptElement | undefined {
+function ownScript(doc: Document): HTMLScriptElement | null {
   const current = doc.currentScript as HTMLScriptElement | null;
   if (current && /^https?:/.test(current.src)) return current;
-  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`) || undefined;
+  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`);
 }
 
 attempt('start-up', () => {
@@ -56,8 +57,8 @@ attempt('start-up', () => {
 
   // Set once the full bundle is known not to come: everything waiting settles, nothing more is kept.
   let failed = false;
+  // (Once at most: only load calls it, once, and each of its ways out calls it once.)
   const fail = (reason: string) => {
-    if (failed) return;
     failed = true;
     handoff.stop();
     for (const call of handoff.calls.splice(0)) if (call[0] == 'flush') call[2](false);
@@ -67,14 +68,34 @@ attempt('start-up', () => {
   let loading = false;
   const load = () =>
     attempt('load', () => {
-      if (loading || failed || takenOver()) return; // once only; or the full bundle is already here
+      if (loading || takenOver()) return; // once only (failing comes after loading); or the full bundle is already here
       loading = true;
       if (!url) {
         // (docs/loader.md, «The loader on real pages»: a module script, eval or a blob: URL)
         return fail(`no document.currentScript: load ${LOADER_FILE} with <script src>`);
       }
+      const full = doc.createElement('script');
+      let src: unknown = new URL(FULL_BUNDLE_FILE, url).href;
+      try {
+        // Trusted Types: a page that requires them for scripts accepts our URL through our policy, kept for the
+        // full bundle's extra files (a CSP lists each policy name once).
+        src = (handoff.tt = scriptUrlPolicy(url)).createScriptURL(FULL_BUNDLE_FILE);
+      } catch {
+        // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL (it still works where
+        // they are not required).
+      }
+      try {
+        full.src = src as string;
+      } catch {
+        return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+      }
+      full.integrity = __FULL_BUNDLE_INTEGRITY__;
+      // A CSP that allows scripts by nonce (without 'strict-dynamic') allows ours only with the nonce ours came with.
+      full.nonce = own!.nonce;
+      full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
       // Blocked, refused by its integrity check, or not found: say so once, never retry.
-      addScript(handoff, url, FULL_BUNDLE_FILE, __FULL_BUNDLE_INTEGRITY__, own!.nonce, fail);
+      full.onerror = () => fail(`could not load ${full.src}`);
+      doc.documentElement.appendChild(full); // (any element runs a script; <head> may be missing)
     });
 
   // Once the full bundle has taken over, a saved reference to this API (`const S = SegmentSentry`, or a method

@@ -29,25 +29,37 @@ export const LOADER_FILE = 'segment-sentry.loader.min.js';
 export const TRUSTED_TYPES_POLICY = 'segment-sentry';
 
 type ScriptUrlPolicy = { createScriptURL(name: string): unknown };
-type TrustedTypesWindow = Window & { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(name: string): string }): ScriptUrlPolicy } };
+type TrustedTypes = { createPolicy(name: string, rules: { createScriptURL(name: string): string }): ScriptUrlPolicy };
+export type TrustedTypesWindow = Window & { trustedTypes?: TrustedTypes };
 
 /**
- * Adds one of our files, `file` in the folder of `base` (the URL of the script that asks), as a <script> every
+ * Our Trusted Types policy: it makes URLs of plain file names in the folder of `base` (our own script's URL) only,
+ * whoever asks (it is kept on the handoff, which the page can read). Throws where the page has no Trusted Types
+ * (the callers then use the plain URL) and where its CSP's trusted-types list lacks our policy.
+ */
+export function scriptUrlPolicy(base: string): ScriptUrlPolicy {
+  return (window as TrustedTypesWindow).trustedTypes!.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^[\w.-]+$/.test(name) ? new URL(name, base).href : '') });
+}
+
+/**
+ * The full bundle's way to add one of its extra files (the loader adds the full bundle the same way, in its own
+ * bytes): `file` in the folder of `base` (the URL of the script that asks), as a <script> every
  * page of ours accepts: its SRI hash checked, with `nonce` (the one our own tag came with: a CSP that allows
  * scripts by nonce without 'strict-dynamic' allows ours only so), its URL made by our Trusted Types policy where
- * the page has them. The policy makes URLs of plain file names in that folder only. `fail` hears once why the file
+ * the page has them. `fail` hears once why the file
  * does not come (blocked, refused by its integrity check, not found); nothing here throws at the page.
  */
 export function addScript(handoff: LoaderHandoff, base: string, file: string, integrity: string, nonce: string | undefined, fail: (why: string) => void): void {
   const doc = document;
-  const tt = (window as TrustedTypesWindow).trustedTypes;
   const script = doc.createElement('script');
   let src: unknown = new URL(file, base).href;
   try {
-    // Trusted Types: a page that requires them for scripts accepts our URL through our policy.
-    if (tt) src = (handoff.tt = handoff.tt || tt.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^[\w.-]+$/.test(name) ? new URL(name, base).href : '') })).createScriptURL(file);
+    // Trusted Types: a page that requires them for scripts accepts our URL through our policy (the loader's, if
+    // it made it: a CSP lists each policy name once).
+    src = (handoff.tt = handoff.tt || scriptUrlPolicy(base)).createScriptURL(file);
   } catch {
-    // The CSP's trusted-types list lacks our policy; the plain URL still works where they are not required.
+    // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL (it still works where
+    // they are not required).
   }
   try {
     script.src = src as string;
