@@ -81,16 +81,18 @@ export const outputs = [
  * bundle's trims cut from the Scope and Client classes (src/extras/install.ts).
  */
 export const extraFiles = [
-  { name: 'tracing', entry: 'src/extras/tracing.ts' },
-  { name: 'replay', entry: 'src/extras/replay.ts' },
+  // `isolates`: the names of ISOLATED_EXTRA_NAMES the file must carry (renamed wherever they occur): Replay's
+  // sessionStorage key (a page's own Sentry replay keeps its own), the XHR span mark (a page's own tracing its own).
+  { name: 'tracing', entry: 'src/extras/tracing.ts', isolates: /** @type {const} */ (['__sentry_xhr_span_id__']) },
+  { name: 'replay', entry: 'src/extras/replay.ts', isolates: /** @type {const} */ (['sentryReplaySession']) },
 ];
 const trimmedMethods = (/** @type {string} */ file) => JSON.stringify(Object.keys(TRIMMED_FUNCTIONS[file] ?? {}));
 /**
- * @param {string} entry @param {boolean} minify
+ * @param {(typeof extraFiles)[number]} extraFile @param {boolean} minify
  * @param {Record<string, string | false>} [mangleCache]
  * @returns {import('esbuild').BuildOptions}
  */
-export function extraFileOptions(entry, minify, mangleCache) {
+export function extraFileOptions({ entry, isolates }, minify, mangleCache) {
   // Tracing is what these files are for: the SDK's own flag left undefined (on).
   const { __SENTRY_TRACING__: _off, ...define } = bundleOptions.define ?? {};
   return {
@@ -105,7 +107,7 @@ export function extraFileOptions(entry, minify, mangleCache) {
       __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
       __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
     },
-    plugins: [sentrySource([isolateSentryNames('', { requireAll: false })], { fingerprints: false })],
+    plugins: [sentrySource([isolateSentryNames('', { extraFile: [...isolates] })], { fingerprints: false })],
   };
 }
 /** @param {string} name @param {boolean} minify */
@@ -315,9 +317,9 @@ export async function build() {
   /** @type {Record<string, string>} extra file name → its sha256 SRI value */
   const extraHashes = {};
   for (const minify of [false, true]) {
-    for (const { name, entry } of extraFiles) {
-      const file = extraFileName(name, minify);
-      const { result, code } = await buildOne({ ...extraFileOptions(entry, minify, mangleCache), outfile: `dist/${file}` }, false);
+    for (const extraFile of extraFiles) {
+      const file = extraFileName(extraFile.name, minify);
+      const { result, code } = await buildOne({ ...extraFileOptions(extraFile, minify, mangleCache), outfile: `dist/${file}` }, false);
       if (minify) mangleCache = result.mangleCache ?? mangleCache;
       extraHashes[file] = sriHash(code, 'sha256');
     }

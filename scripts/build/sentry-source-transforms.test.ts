@@ -180,7 +180,7 @@ test("a session: the rewritten Client#sendSession and createSessionEnvelope send
         sendEnvelope: (envelope: [Record<string, unknown>, unknown[]]) => seen.push([{ ...envelope[0], sent_at: 'now' }, JSON.parse(JSON.stringify(envelope[1]))]),
       };
     };
-    const session = () => Object.assign(makeSession({ sid: 'a'.repeat(32), started: 1 }), { timestamp: 2, duration: 1 });
+    const session = () => Object.assign(makeSession({ sid: 'a'.repeat(32) }), { started: 1, timestamp: 2, duration: 1 });
     const sdk = client();
     (Client.prototype as unknown as { sendSession: (session: unknown) => void }).sendSession.call(sdk, session());
     const ours = client();
@@ -192,4 +192,23 @@ test("a session: the rewritten Client#sendSession and createSessionEnvelope send
     // (the SDK's own envelope for the same session, made directly, is what ours made)
     if (options.release) expect(ours.seen[1]).toEqual([{ ...createSessionEnvelope(session(), sdk._dsn, sdk._options._metadata, (options as { tunnel?: string }).tunnel)[0], sent_at: 'now' }, expect.anything()]);
   }
+});
+
+test("an extra file's own shared names (Session Replay's sessionStorage key) are renamed there and required there only", async () => {
+  const replay = isolateSentryNames('', { extraFile: ['sentryReplaySession'] });
+  replay.reset();
+  expect(replay.apply('', 'const REPLAY_SESSION_KEY = "sentryReplaySession"; carrier.__SENTRY__;')).toBe('const REPLAY_SESSION_KEY = "segmentSentryReplaySession"; carrier.__SEGMENT_SENTRY__;');
+  expect(replay.missing()).toEqual([]); // (the full bundle's names need not all be in an extra file)
+  const npm = isolateSentryNames('npm', { extraFile: ['sentryReplaySession'] });
+  npm.reset();
+  expect(npm.apply('', '"sentryReplaySession"')).toBe('"segmentSentryReplaySession_npm"');
+  const moved = isolateSentryNames('', { extraFile: ['sentryReplaySession'] });
+  moved.reset();
+  moved.apply('', 'const REPLAY_SESSION_KEY = "sentryReplaySessionV2";');
+  expect(moved.missing()).toEqual(['sentryReplaySession']);
+  // The full bundle leaves the name alone (it has no replay) and does not require it.
+  const full = isolateSentryNames();
+  full.reset();
+  expect(full.apply('', '"sentryReplaySession"')).toBe('"sentryReplaySession"');
+  expect(full.missing()).not.toContain('sentryReplaySession');
 });
