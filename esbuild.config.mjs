@@ -92,7 +92,7 @@ const trimmedMethods = (/** @type {string} */ file) => JSON.stringify(Object.key
  * @param {Record<string, string | false>} [mangleCache]
  * @returns {import('esbuild').BuildOptions}
  */
-export function extraFileOptions({ entry, isolates }, minify, mangleCache) {
+export function extraFileOptions({ entry, isolates }, minify, mangleCache, copy = '') {
   // Tracing is what these files are for: the SDK's own flag left undefined (on).
   const { __SENTRY_TRACING__: _off, ...define } = bundleOptions.define ?? {};
   return {
@@ -107,7 +107,26 @@ export function extraFileOptions({ entry, isolates }, minify, mangleCache) {
       __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
       __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
     },
-    plugins: [sentrySource([isolateSentryNames('', { extraFile: [...isolates] })], { fingerprints: false })],
+    plugins: [sentrySource([isolateSentryNames(copy, { extraFile: [...isolates] })], { fingerprints: false })],
+  };
+}
+
+/**
+ * The npm plugin's extra files (dist/plugin/tracing.mjs, replay.mjs): the same code as ES modules beside its Sentry
+ * part, which imports them with import() (src/plugin/sentry.ts) so that an app's bundler makes each a chunk of its
+ * own, fetched only where the settings turn it on. They share the plugin's client and scopes as the script
+ * bundle's extra files share the full bundle's: the plugin's isolated names (`npm`) and its mangle cache.
+ * @param {(typeof extraFiles)[number]} extraFile @param {Record<string, string | false>} mangleCache
+ * @returns {import('esbuild').BuildOptions & { outfile: string }}
+ */
+export function pluginExtraFileOptions(extraFile, mangleCache) {
+  const options = extraFileOptions(extraFile, true, mangleCache, 'npm');
+  return {
+    ...options,
+    format: 'esm',
+    outfile: `dist/plugin/${extraFile.name}.mjs`,
+    mangleProps: pluginSentryOptions.mangleProps,
+    define: { ...options.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   };
 }
 /** @param {string} name @param {boolean} minify */
@@ -182,10 +201,19 @@ export const pluginSentryOptions = {
   entryPoints: ['src/plugin/sentry.ts'],
   outfile: 'dist/plugin/sentry.mjs',
   format: /** @type {const} */ ('esm'),
-  // (no extra files for the plugin yet: src/sentry/extra-files.ts says so)
-  define: { ...bundleOptions.define, ...extraDefines(true, {}), __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  // (its extra files are imported, not fetched by name: pluginExtraFileOptions)
+  define: { ...bundleOptions.define, ...extraDefines(true, {}), __TRACING_FILE__: '"tracing"', __REPLAY_FILE__: '"replay"', __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   // Names of its own, apart from the script bundle's: a page may have both (docs/segment.md).
-  plugins: [sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()])],
+  plugins: [
+    sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()]),
+    {
+      name: 'plugin-extra-files',
+      /** @param {import('esbuild').PluginBuild} build */
+      setup(build) {
+        build.onResolve({ filter: /^\.\/(tracing|replay)\.mjs$/ }, ({ path }) => ({ path, external: true }));
+      },
+    },
+  ],
   minify: true,
   mangleProps: outputs[1]?.mangleProps,
 };
@@ -344,7 +372,11 @@ export async function build() {
   // of base64 (which does not compress) shorter on the critical path. integrity.json keeps sha384.
   await buildOne({ ...loaderOptions(sriHash(fullBundle, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
   await buildOne(pluginEntryOptions);
-  await buildOne(pluginSentryOptions);
+  // The plugin's Sentry part after its extra files, as the full bundle after its own: the extra files take the
+  // names its build gives the SDK's private members, and it takes the names they add.
+  let pluginMangleCache = (await esbuild.build({ ...pluginSentryOptions, write: false, mangleCache: {} })).mangleCache ?? {};
+  for (const extraFile of extraFiles) pluginMangleCache = (await buildOne(pluginExtraFileOptions(extraFile, pluginMangleCache), false)).result.mangleCache ?? pluginMangleCache;
+  await buildOne({ ...pluginSentryOptions, mangleCache: pluginMangleCache });
   await writeFile('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
   for (const options of tunnelOptions) await esbuild.build(options);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);

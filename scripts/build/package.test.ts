@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-test('the npm package is the CDN folder, the tunnel and the analytics-next plugin: the loader, the full bundle, the tracing and replay files beside it, source maps, integrity, the tunnel modules, the plugin\'s two modules, declarations and nothing else', () => {
+test('the npm package is the CDN folder, the tunnel and the analytics-next plugin: the loader, the full bundle, the tracing and replay files beside it, source maps, integrity, the tunnel modules, the plugin\'s modules (its tracing and replay ones too), declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
   const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
   expect(files).toEqual(
@@ -35,6 +35,11 @@ test('the npm package is the CDN folder, the tunnel and the analytics-next plugi
       'dist/plugin/index.mjs',
       'dist/plugin/sentry.mjs',
       'dist/plugin/sentry.mjs.map',
+      // Its tracing and Session Replay modules, which its Sentry part imports where a page turns them on.
+      'dist/plugin/tracing.mjs',
+      'dist/plugin/tracing.mjs.map',
+      'dist/plugin/replay.mjs',
+      'dist/plugin/replay.mjs.map',
       'dist/types/plugin/index.d.ts',
       'package.json',
     ].sort(),

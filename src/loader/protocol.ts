@@ -103,6 +103,9 @@ export type KeptError = [handler: 'onerror' | 'onunhandledrejection', error: unk
 export type AnalyticsCall = 'identify' | 'track' | 'page' | 'reset';
 export type AnalyticsDelivery = [type: AnalyticsCall, event?: SegmentEvent];
 
+/** The extra files (src/extras/): tracing and Session Replay. */
+export type ExtraFile = 'tracing' | 'replay';
+
 export interface LoaderHandoff {
   calls: KeptCall[];
   errors: KeptError[];
@@ -137,6 +140,8 @@ export interface LoaderHandoff {
    */
   instance?: object;
   whenInstance?: (then: (instance: object) => void) => void;
+  /** The npm plugin only: brings an extra file's code (tracing, Session Replay) as a chunk of the app's build. */
+  importExtra?: (name: ExtraFile) => Promise<unknown>;
   /**
    * Removes the loader's error listeners once the full bundle's are in place. Its other listeners
    * (DOMContentLoaded, load, idle) find the full bundle's API in window.SegmentSentry and do nothing.

@@ -1,9 +1,11 @@
-import { addScript, type LoaderHandoff } from '../loader/protocol';
+import { addScript, type ExtraFile, type LoaderHandoff } from '../loader/protocol';
+import { describe } from '../shared/contain';
 import { log } from './log';
 import type { Settings } from '../settings/settings';
 
 /**
- * The extra files' names (the minified bundle's, or the readable bundle's twins) and SRI hashes, built in by
+ * The extra files' names (the minified bundle's, or the readable bundle's twins; in the npm plugin, `tracing` and
+ * `replay`, the names its import() takes) and SRI hashes, built in by
  * esbuild.config.mjs (the files are built before the full bundle).
  */
 declare const __TRACING_FILE__: string;
@@ -21,7 +23,9 @@ export const CONSENT_REVOKED_HOOK = 'consentRevoked';
  * Tracing and Session Replay (docs/replay-tracing.md): their code is not in the full bundle but in extra files beside
  * it, fetched only when the settings turn them on, and only once the visitor's consent allows sending. Each comes
  * the loader's way (loader/protocol.ts, addScript) and, once it runs, finds our client through the SDK's carrier
- * (src/extras/). Returns what loads them (once), or undefined when none is on.
+ * (src/extras/). In the npm plugin, each is a dynamic import() of a module beside its Sentry part, which the app's
+ * bundler makes a chunk of its own (handoff.importExtra, src/plugin/sentry.ts). Returns what loads them (once), or
+ * undefined when none is on.
  */
 export function extraFilesLoader(settings: Settings, handoff: LoaderHandoff, ownScriptUrl: string | undefined): (() => void) | undefined {
   const files: Array<[file: string, integrity: string, feature: string]> = [];
@@ -33,7 +37,8 @@ export function extraFilesLoader(settings: Settings, handoff: LoaderHandoff, own
     for (const [file, integrity, feature] of files.splice(0)) {
       // (errors are still reported: only this file's feature is off)
       const off = (why: string) => log.warn(`${why}; ${feature} is off`);
-      if (__SEGMENT_SENTRY_NPM_PLUGIN__) off('not in the npm plugin yet');
+      // (in the npm plugin, `file` is the extra file's name: its module's)
+      if (__SEGMENT_SENTRY_NPM_PLUGIN__) handoff.importExtra!(file as ExtraFile).then(undefined, (error: unknown) => off(`could not load its ${file} chunk (${describe(error)})`));
       else if (ownScriptUrl) addScript(handoff, ownScriptUrl, file, integrity, handoff.nonce, off);
       else off('no document.currentScript');
     }
