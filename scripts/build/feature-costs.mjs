@@ -60,7 +60,7 @@ const FEATURES = [
   },
   {
     feature: 'the tracing and replay hook',
-    what: 'what fetches the extra files when a page turns tracing or Session Replay on (src/sentry/extra-files.ts, the shared addScript, their SRI hashes); the four settings\' parsing stays',
+    what: 'what fetches the extra files when a page turns tracing or Session Replay on (src/sentry/extra-files.ts, addScript, their SRI hashes); the four settings\' parsing stays',
     cuts: [
       {
         file: 'src/api/start-sentry.ts',
