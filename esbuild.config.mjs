@@ -10,7 +10,7 @@ import { isolateSentryNames } from './scripts/build/esbuild-isolate-sentry.mjs';
 import { minifyAgainInWorker } from './scripts/build/minify-again.mjs';
 import { reportInsteadOfRethrow } from './scripts/build/esbuild-report-rethrow.mjs';
 import { sentrySource } from './scripts/build/esbuild-sentry-source.mjs';
-import { trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
+import { TRIMMED_FUNCTIONS, trimSentryFunctions } from './scripts/build/esbuild-trim-sentry.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -76,6 +76,67 @@ export const outputs = [
   { outfile: 'dist/segment-sentry.js', minify: false },
   { outfile: 'dist/segment-sentry.min.js', minify: true, mangleProps: new RegExp(`^(${SDK_PRIVATE_MEMBERS.join('|')})$`) },
 ];
+
+/**
+ * The extra files (src/extras/, docs/replay-tracing.md): tracing and Session Replay, fetched by the full bundle from
+ * its own folder only where the settings turn them on, each checked against an SRI hash built into the full bundle,
+ * so they are built first. Each has a readable twin for the readable bundle. They share the full bundle's client and
+ * scopes: the same isolated carrier (esbuild-isolate-sentry.mjs, without its check that every name occurs: they
+ * bundle part of the SDK), the same names for the SDK's private members in the minified pair (esbuild's mangle
+ * cache, taken from the full bundle's build), and nothing trimmed: they put back on the shared objects what the full
+ * bundle's trims cut from the Scope and Client classes (src/extras/install.ts).
+ */
+export const extraFiles = [
+  // `isolates`: the names of ISOLATED_EXTRA_NAMES the file must carry (renamed wherever they occur): Replay's
+  // sessionStorage key (a page's own Sentry replay keeps its own), the XHR span mark (a page's own tracing its own).
+  { name: 'tracing', entry: 'src/extras/tracing.ts', isolates: /** @type {const} */ (['__sentry_xhr_span_id__']) },
+  { name: 'replay', entry: 'src/extras/replay.ts', isolates: /** @type {const} */ (['sentryReplaySession']) },
+];
+const trimmedMethods = (/** @type {string} */ file) => JSON.stringify(Object.keys(TRIMMED_FUNCTIONS[file] ?? {}));
+/**
+ * @param {(typeof extraFiles)[number]} extraFile @param {boolean} minify
+ * @param {Record<string, string | false>} [mangleCache]
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function extraFileOptions({ entry, isolates }, minify, mangleCache, copy = '') {
+  // Tracing is what these files are for: the SDK's own flag left undefined (on).
+  const { __SENTRY_TRACING__: _off, ...define } = bundleOptions.define ?? {};
+  return {
+    ...bundleOptions,
+    entryPoints: [entry],
+    minify,
+    ...(minify ? { mangleProps: outputs[1]?.mangleProps, mangleCache } : {}),
+    // Class fields (ES2022: web-vitals' and rrweb's) lowered to assignments, to stay at the syntax level of the rest.
+    supported: { ...bundleOptions.supported, 'class-field': false, 'class-static-field': false, 'class-private-field': false, 'class-private-method': false, 'class-static-blocks': false },
+    define: {
+      ...define,
+      __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
+      __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
+    },
+    plugins: [sentrySource([isolateSentryNames(copy, { extraFile: [...isolates] })], { fingerprints: false })],
+  };
+}
+
+/**
+ * The npm plugin's extra files (dist/plugin/tracing.mjs, replay.mjs): the same code as ES modules beside its Sentry
+ * part, which imports them with import() (src/plugin/sentry.ts) so that an app's bundler makes each a chunk of its
+ * own, fetched only where the settings turn it on. They share the plugin's client and scopes as the script
+ * bundle's extra files share the full bundle's: the plugin's isolated names (`npm`) and its mangle cache.
+ * @param {(typeof extraFiles)[number]} extraFile @param {Record<string, string | false>} mangleCache
+ * @returns {import('esbuild').BuildOptions & { outfile: string }}
+ */
+export function pluginExtraFileOptions(extraFile, mangleCache) {
+  const options = extraFileOptions(extraFile, true, mangleCache, 'npm');
+  return {
+    ...options,
+    format: 'esm',
+    outfile: `dist/plugin/${extraFile.name}.mjs`,
+    mangleProps: pluginSentryOptions.mangleProps,
+    define: { ...options.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  };
+}
+/** @param {string} name @param {boolean} minify */
+export const extraFileName = (name, minify) => `segment-sentry.${name}${minify ? '.min' : ''}.js`;
 
 /**
  * The loader: no Sentry code, and the full bundle's SRI hash built in, so it is built after it.
@@ -146,9 +207,19 @@ export const pluginSentryOptions = {
   entryPoints: ['src/plugin/sentry.ts'],
   outfile: 'dist/plugin/sentry.mjs',
   format: /** @type {const} */ ('esm'),
-  define: { ...bundleOptions.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+  // (its extra files are imported, not fetched by name: pluginExtraFileOptions)
+  define: { ...bundleOptions.define, ...extraDefines(true, {}), __TRACING_FILE__: '"tracing"', __REPLAY_FILE__: '"replay"', __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   // Names of its own, apart from the script bundle's: a page may have both (docs/segment.md).
-  plugins: [sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()])],
+  plugins: [
+    sentrySource([isolateSentryNames('npm'), trimSentryFunctions(), reportInsteadOfRethrow()]),
+    {
+      name: 'plugin-extra-files',
+      /** @param {import('esbuild').PluginBuild} build */
+      setup(build) {
+        build.onResolve({ filter: /^\.\/(tracing|replay)\.mjs$/ }, ({ path }) => ({ path, external: true }));
+      },
+    },
+  ],
   minify: true,
   mangleProps: outputs[1]?.mangleProps,
 };
@@ -208,6 +279,22 @@ function checkSyntaxLevel(file, code) {
   }
 }
 
+/**
+ * What the full bundle knows of the extra files (src/sentry/extra-files.ts): the minified bundle loads the minified
+ * ones, the readable bundle the readable ones; the sha256 SRI value of each (as short a check as the loader's own).
+ * @param {boolean} minify @param {Record<string, string>} hashes
+ */
+export function extraDefines(minify, hashes) {
+  const tracing = extraFileName('tracing', minify);
+  const replay = extraFileName('replay', minify);
+  return {
+    __TRACING_FILE__: JSON.stringify(tracing),
+    __TRACING_INTEGRITY__: JSON.stringify(hashes[tracing] ?? ''),
+    __REPLAY_FILE__: JSON.stringify(replay),
+    __REPLAY_INTEGRITY__: JSON.stringify(hashes[replay] ?? ''),
+  };
+}
+
 /** Subresource Integrity value of a file: what a page puts in <script integrity="…">. */
 export function sriHash(/** @type {Uint8Array} */ code, algorithm = 'sha384') {
   return `${algorithm}-${createHash(algorithm).update(code).digest('base64')}`;
@@ -218,13 +305,16 @@ export async function build() {
   const rows = {};
   /** @type {Record<string, string>} */
   const integrity = {};
-  /** @param {import('esbuild').BuildOptions & { outfile: string }} options */
-  const buildOne = async (options) => {
+  /**
+   * `again`: terser's second pass (not for the extra files: ten times the full bundle's code, for a few percent).
+   * @param {import('esbuild').BuildOptions & { outfile: string }} options
+   */
+  const buildOne = async (options, again = true) => {
     const result = await esbuild.build({ ...options, metafile: true, write: true });
     // Errors a plugin adds when the build ends (sentry-source's checks) do not make esbuild reject.
     if (result.errors.length > 0) throw new Error(`${options.outfile}: ${result.errors.map((error) => error.text).join('\n')}`);
     // The loader's map has no sourceMappingURL comment (see loaderOptions); the full bundle's keeps its own.
-    if (options.minify) await minifyAgainInWorker(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
+    if (options.minify && again) await minifyAgainInWorker(options.outfile, options.sourcemap === true ? { mapUrl: `${basename(options.outfile)}.map` } : {});
     const code = await readFile(options.outfile);
     checkSyntaxLevel(options.outfile, code.toString('utf8'));
     rows[options.outfile] = sizes(code);
@@ -232,19 +322,53 @@ export async function build() {
     if (!options.outfile.endsWith('.mjs')) integrity[basename(options.outfile)] = sriHash(code);
     return { result, code };
   };
-  // Side by side (the minifier passes each on a thread of their own); the loader last, with the full bundle's hash.
-  const [, minified] = await Promise.all([
-    ...outputs.map((output) => buildOne({ ...bundleOptions, ...output, plugins: scriptBundlePlugins() })),
-    buildOne(pluginEntryOptions),
-    buildOne(pluginSentryOptions),
-    ...tunnelOptions.map((options) => esbuild.build(options)),
-  ]);
-  // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
-  if (!minified || !('result' in minified)) throw new Error('the full bundle was not built');
-  await writeFile('dist/meta.json', JSON.stringify(minified.result.metafile));
-  // The loader's own copy of the hash is sha256: as strong a check for this purpose, and 20 characters
-  // of base64 (which does not compress) shorter on the critical path. integrity.json keeps sha384.
-  await buildOne({ ...loaderOptions(sriHash(minified.code, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
+  /**
+   * The script bundles: the names the minified full bundle gives the SDK's private members (a build that writes
+   * nothing), for the minified extra files to use the same; then the extra files, whose hashes the full bundle gets;
+   * then the full bundle, and the loader with the full bundle's hash.
+   */
+  const scriptBundles = async () => {
+    const probe = await esbuild.build({ ...bundleOptions, ...outputs[1], plugins: scriptBundlePlugins(), write: false, mangleCache: {}, define: { ...bundleOptions.define, ...extraDefines(true, {}) } });
+    let mangleCache = probe.mangleCache ?? {};
+    /** @type {Record<string, string>} extra file name → its sha256 SRI value */
+    const extraHashes = {};
+    for (const minify of [false, true]) {
+      for (const extraFile of extraFiles) {
+        const file = extraFileName(extraFile.name, minify);
+        const { result, code } = await buildOne({ ...extraFileOptions(extraFile, minify, mangleCache), outfile: `dist/${file}` }, false);
+        if (minify) mangleCache = result.mangleCache ?? mangleCache;
+        extraHashes[file] = sriHash(code, 'sha256');
+      }
+    }
+    const [, minified] = await Promise.all(
+      outputs.map((output) =>
+        buildOne({
+          ...bundleOptions,
+          ...output,
+          plugins: scriptBundlePlugins(),
+          ...(output.minify ? { mangleCache } : {}),
+          define: { ...bundleOptions.define, ...extraDefines(output.minify, extraHashes) },
+        }),
+      ),
+    );
+    if (!minified) throw new Error('the full bundle was not built');
+    // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
+    await writeFile('dist/meta.json', JSON.stringify(minified.result.metafile));
+    // The loader's own copy of the hash is sha256: as strong a check for this purpose, and 20 characters
+    // of base64 (which does not compress) shorter on the critical path. integrity.json keeps sha384.
+    await buildOne({ ...loaderOptions(sriHash(minified.code, 'sha256')), outfile: 'dist/segment-sentry.loader.min.js' });
+  };
+  /**
+   * The plugin's Sentry part after its extra files, as the full bundle after its own: the extra files take the
+   * names its build gives the SDK's private members, and it takes the names they add.
+   */
+  const pluginSentryPart = async () => {
+    let pluginMangleCache = (await esbuild.build({ ...pluginSentryOptions, write: false, mangleCache: {} })).mangleCache ?? {};
+    for (const extraFile of extraFiles) pluginMangleCache = (await buildOne(pluginExtraFileOptions(extraFile, pluginMangleCache), false)).result.mangleCache ?? pluginMangleCache;
+    await buildOne({ ...pluginSentryOptions, mangleCache: pluginMangleCache });
+  };
+  // Side by side (each minifier pass on a thread of its own).
+  await Promise.all([scriptBundles(), pluginSentryPart(), buildOne(pluginEntryOptions), ...tunnelOptions.map((options) => esbuild.build(options))]);
   const inOrder = (/** @type {Record<string, any>} */ record) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
   await writeFile('dist/integrity.json', `${JSON.stringify(inOrder(integrity), null, 2)}\n`);
   console.log(`syntax: ES${SYNTAX_LEVEL} (targets ${BROWSER_TARGETS.join(', ')})`);

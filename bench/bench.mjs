@@ -33,6 +33,8 @@ const naiveSentryClient = {
       naiveSwaps++;
       return { path: fileURLToPath(new URL('./naive-sentry-client.ts', import.meta.url)) };
     });
+    // (and nothing of ours fetched: Sentry.init's own integrations, bench/naive-extra-files.ts)
+    build.onResolve({ filter: /\/extra-files$/ }, () => ({ path: fileURLToPath(new URL('./naive-extra-files.ts', import.meta.url)) }));
   },
 };
 
@@ -48,7 +50,7 @@ async function buildVariants() {
   /** @type {import('esbuild').BuildOptions} */
   const naive = {
     ...common,
-    define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__), __SEGMENT_SENTRY_NPM_PLUGIN__: 'false' },
+    define: { __SEGMENT_SENTRY_VERSION__: String(define.__SEGMENT_SENTRY_VERSION__), __SEGMENT_SENTRY_NPM_PLUGIN__: 'false', __NAIVE_REPLAY__: 'false' },
     plugins: [naiveSentryClient],
     outfile: `${OUT}naive.min.js`,
     minify: true,
@@ -58,6 +60,9 @@ async function buildVariants() {
   await esbuild.build(naive);
   // Built the same way as ours: the same second minifier pass.
   await minifyAgain(`${OUT}naive.min.js`);
+  // The replay bench's naive page (bench/replay.mjs): the same, with Sentry's replayIntegration added to Sentry.init.
+  await esbuild.build({ ...naive, define: { ...naive.define, __NAIVE_REPLAY__: 'true' }, outfile: `${OUT}naive-replay.min.js` });
+  await minifyAgain(`${OUT}naive-replay.min.js`);
   // If the import it matches is renamed, "naive" would quietly be ours: fail instead.
   if (naiveSwaps === 0) throw new Error('bench: the naive baseline swapped nothing (no import of ./sentry-client); update naiveSentryClient in bench/bench.mjs');
   const dist = (/** @type {string} */ file) => readFile(new URL(`../dist/${file}`, import.meta.url), 'utf8');
@@ -65,6 +70,8 @@ async function buildVariants() {
     ours: await dist('segment-sentry.min.js'),
     naive: await readFile(`${OUT}naive.min.js`, 'utf8'),
     loader: await dist('segment-sentry.loader.min.js'),
+    // For bench/replay.mjs only (not a variant of the tables above).
+    extra: { naiveReplay: await readFile(`${OUT}naive-replay.min.js`, 'utf8'), replay: await dist('segment-sentry.replay.min.js'), tracing: await dist('segment-sentry.tracing.min.js') },
   };
 }
 
@@ -149,7 +156,8 @@ async function measureLoad(
 }
 
 async function main() {
-  const variants = Object.entries(await buildVariants()).map(([name, code]) => ({
+  const { extra: _forTheReplayBench, ...built } = await buildVariants();
+  const variants = Object.entries(built).map(([name, code]) => ({
     name,
     code,
     samples: { initMs: /** @type {number[]} */ ([]), throwToRequest: /** @type {number[]} */ ([]), burstMsPerError: /** @type {number[]} */ ([]) },
@@ -260,6 +268,8 @@ function round(value, digits = 2) {
   return Number(value.toFixed(digits));
 }
 
-// BENCH_ONLY=busy (`npm run bench:busy`): the busy page alone (bench/busy-page.mjs, issue 36).
-if (process.env.BENCH_ONLY !== 'busy') await main();
+// BENCH_ONLY=busy (`npm run bench:busy`): the busy page alone (bench/busy-page.mjs, issue 36); BENCH_ONLY=replay
+// (`npm run bench:replay`): Session Replay's costs alone (bench/replay.mjs, issue 33).
+if (!process.env.BENCH_ONLY) await main();
 if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'busy') await (await import('./busy-page.mjs')).busyPage(buildVariants);
+if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'replay') await (await import('./replay.mjs')).replayBench(buildVariants);

@@ -34,7 +34,7 @@ const ERROR_SPACING_MS = 130;
  * The busy minute, in the issue's order. `calls` is what the per-call time is divided by; a fetch, an XHR or a key
  * press is one call however many events it makes.
  */
-const PHASES = [
+export const PHASES = [
   { name: 'fetch (token=, session= in the URL)', key: 'fetch', calls: 1_000 },
   { name: 'XHR', key: 'xhr', calls: 200 },
   { name: 'click on a nested element', key: 'clicks', calls: 2_000 },
@@ -46,7 +46,7 @@ const PHASES = [
 ];
 
 /** What every page runs: its own markup and listeners, and the busy minute's phases as window.__busy. */
-const PAGE_BODY = `
+export const PAGE_BODY = `
 <div id="app"><header><nav class="menu"><ul>${Array.from({ length: 4 }, (_, i) => `<li><a href="#s${i}">Section ${i}</a></li>`).join('')}</ul></nav></header>
 <main><section class="results">${Array.from(
   { length: 20 },

@@ -8,6 +8,9 @@ import type { ConsentGate } from '../src/consent/consent-transport';
 import { resolveRelease } from '../src/settings/release';
 import type { Settings } from '../src/settings/settings';
 
+/** The replay bench's naive page (bench/replay.mjs): Sentry's own replayIntegration, as a site adds it to Sentry.init. */
+declare const __NAIVE_REPLAY__: boolean;
+
 export function startSentryClient(settings: Settings, _ownScriptUrl: string | undefined, consentGate?: ConsentGate): Client {
   Sentry.init({
     // Consent is part of the product, so the baseline waits for it too (Sentry's own fetch transport).
@@ -19,6 +22,11 @@ export function startSentryClient(settings: Settings, _ownScriptUrl: string | un
     ignoreErrors: settings.ignoreErrors,
     denyUrls: settings.ignoreUrls,
     allowUrls: settings.whitelistUrls,
+    ...(__NAIVE_REPLAY__ && {
+      integrations: [Sentry.replayIntegration()],
+      replaysSessionSampleRate: settings.replaysSessionSampleRate,
+      replaysOnErrorSampleRate: settings.replaysOnErrorSampleRate,
+    }),
     beforeSend(event: ErrorEvent) {
       const release = resolveRelease(settings, window);
       if (release) event.release = release;

@@ -1,5 +1,5 @@
 import { closedPort } from '../scripts/dev/closed-port.mjs';
-import { describeEvent, everyEngine, expect, test } from './support/fixtures';
+import { describeEvent, everyEngine, expect, inChromiumOnly, test } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/boom|uncaught at load|after breadcrumbs|after clicks and typing/] });
@@ -307,5 +307,23 @@ test.describe('window.SegmentSentry', () => {
     expect(started).toBe(true);
     await project.waitForEvent((event) => event.message === 'queued before init', 'queued message');
     await project.waitForError('queued error before init');
+  });
+});
+
+test.describe('Debug IDs', () => {
+  inChromiumOnly("the SDK's own stack parsing, the same lookup of ours in every engine (sentry-source-transforms.test.ts)");
+
+  test("the Debug ID Sentry's bundler plugins put on a file of the site's becomes the error's debug_meta image for that file", async ({ openPage, project }) => {
+    const debugId = 'c0ffee00-1234-4abc-8def-0123456789ab';
+    // What Sentry's bundler plugins inject at the top of each file they build: that file's stack, and its Debug ID.
+    const page = await openPage({
+      body: `<script>(window._sentryDebugIds = window._sentryDebugIds || {})[new Error().stack] = '${debugId}';
+        window.reportFromTheSite = function reportFromTheSite() {
+          try { throw new Error('from a file with a Debug ID'); } catch (error) { window.SegmentSentry.captureException(error); }
+        };</script>`,
+    });
+    await page.evaluate(() => (window as unknown as { reportFromTheSite(): void }).reportFromTheSite());
+    const event = (await project.waitForError('from a file with a Debug ID')) as { debug_meta?: { images?: unknown[] } };
+    expect(event.debug_meta?.images).toEqual([{ type: 'sourcemap', code_file: page.url(), debug_id: debugId }]);
   });
 });

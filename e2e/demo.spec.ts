@@ -117,4 +117,23 @@ test.describe('npm start: the demo', () => {
     await expect(card.locator('.tags')).toContainText('demo@0.2.0');
     await demo.waitForLine(/^ingest +event +unhandled error +"Error: Payment form failed to render" +release=demo@0\.2\.0 +environment=demo-from-the-segment-app +user=.*id=user-42/);
   });
+
+  test('Session Replay on error: the error card names its replay, and the replay card, with its recording, names the error', async ({ page }) => {
+    await page.goto(await demo.url());
+    await page.click('#replay-on');
+    await expect(page.locator('#replay-on')).toHaveClass('on');
+    // (recording starts once the replay file has run: its session in sessionStorage)
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+    await page.click('#throw');
+    const card = eventCard(page, 'Error: Payment form failed to render');
+    const replayTag = card.locator('.tag', { hasText: 'replay' });
+    await expect(replayTag).toHaveCount(1);
+    const replayId = (await replayTag.textContent())?.replace('replay ', '');
+    const eventId = (await card.locator('.tag', { hasText: 'event id' }).textContent())?.replace('event id ', '');
+    const replayCard = page.locator('#inspector .card.replay_event', { hasText: `Replay ${replayId}` });
+    await expect(replayCard).toHaveCount(1);
+    await expect(replayCard.locator('.tags')).toContainText(`error ${eventId}`);
+    await expect(page.locator('#inspector .card.replay_recording').first()).toContainText('bytes of recorded page');
+    await demo.waitForLine(new RegExp(`^ingest +replay +buffer +replay_id=${replayId} .*error_ids=${eventId}`));
+  });
 });

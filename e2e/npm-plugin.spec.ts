@@ -3,6 +3,7 @@
 // with Segment's CDN and API there too (nothing leaves 127.0.0.1), in every engine.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
 import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, poll, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
@@ -362,4 +363,36 @@ test.describe("the app's own @sentry/browser beside the plugin", () => {
     expect(arrived(project, "from the app's own Sentry")).toEqual([]);
     expect(arrived(otherProject, 'from segment-sentry')).toEqual([]);
   });
+});
+
+test.describe('Segment from npm: tracing and Session Replay as chunks of the app, fetched only when on', () => {
+  inChromiumOnly("the import() of our chunks is the bundlers' code, not the engine's; the recording itself runs in every engine on script pages (replay-tracing.spec.ts)");
+  const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+  for (const bundler of BUNDLERS) {
+    test(`${bundler}: with the four settings off no extra chunk is fetched; with replaysOnErrorSampleRate 1 an error sends the replay buffered before it, linked to it`, async ({ openPage, site, page, project, segment }) => {
+      sentryInTheSegmentApp(segment, { config: project.dsn });
+      const fetched: string[] = [];
+      page.on('request', (request) => void fetched.push(new URL(request.url()).pathname));
+      const built = await openApp({ openPage, site }, { bundler });
+      const [tracingChunk, replayChunk] = ['tracing', 'replay'].map((name) => built.chunkOf(join(ROOT, `dist/plugin/${name}.mjs`)));
+      expect([tracingChunk, replayChunk].filter((chunk) => chunk && chunk !== built.sentryChunk && !built.firstChunk.includes(chunk)), 'the bundler made each extra file a chunk of its own').toHaveLength(2);
+      const ofAnExtraChunk = (path: string) => [tracingChunk, replayChunk].some((chunk) => path.endsWith(`/${chunk}`));
+      await captureMessage(page, 'Sentry started, nothing on');
+      await project.waitForError('Sentry started, nothing on');
+      await project.settle(page);
+      expect(fetched.filter(ofAnExtraChunk)).toEqual([]);
+
+      await openApp({ openPage, site }, { bundler, config: { options: { pageSettings: { replaysOnErrorSampleRate: 1 } } } });
+      // Recording starts once the replay chunk has run (its session under the plugin's own key).
+      await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession_npm') !== null, undefined, { timeout: 15_000 });
+      await page.evaluate(() => window.SegmentSentry?.captureException(new Error('an error in the app, with its replay')));
+      const error = await project.waitForError('an error in the app, with its replay');
+      const replayEvent = (await project.waitForItem('replay_event', (payload) => payload.replay_type === 'buffer', 'buffered replay_event', 20_000)).payload;
+      expect(error.tags?.replayId, 'the error names its replay').toBe(replayEvent.replay_id);
+      expect(replayEvent.error_ids).toContain(error.event_id);
+      await project.waitForItem('replay_recording', () => true, 'replay_recording', 20_000);
+      expect(fetched.filter(ofAnExtraChunk).map((path) => path.endsWith(`/${replayChunk}`))).toEqual([true]);
+    });
+  }
 });

@@ -17,6 +17,8 @@ attempt('start-up', () => {
   const handoff = fromLoader ?? ownHandoff();
   const earlyErrors = collectEarlyErrors(window, handoff);
   handoff.stop(); // our listeners are in place: no gap, and no error seen twice
+  // The nonce our tag came with (a loader's, or the page's own), for the extra files' tags (sentry/extra-files.ts).
+  handoff.nonce = (document.currentScript as HTMLScriptElement | null)?.nonce;
   const globalApi = createGlobalApi({
     version: __SEGMENT_SENTRY_VERSION__,
     ownScriptUrl: currentScriptUrl(document),

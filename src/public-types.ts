@@ -34,6 +34,20 @@ export interface SegmentSentrySettings {
    * granted (through setConsent or Segment's consent tools). Absent, null or no categories: no consent needed.
    */
   consentSettings?: { categories?: string[] | null } | null;
+  /**
+   * Not a Segment setting: tracing as Sentry's option of that name, from 0 to 1 (page-load and navigation
+   * transactions, Web Vitals); absent or 0: off, and its extra file is never fetched (docs/replay-tracing.md).
+   */
+  tracesSampleRate?: number | null;
+  /**
+   * Not a Segment setting: the URLs (`/regex/flags` or a substring) whose requests carry `sentry-trace` and
+   * `baggage`; absent: the page's own origin only.
+   */
+  tracePropagationTargets?: string[] | null;
+  /** Not a Segment setting: Session Replay for a share of all sessions, from 0 to 1; absent or 0: off. */
+  replaysSessionSampleRate?: number | null;
+  /** Not a Segment setting: Session Replay kept in memory and sent with an error, from 0 to 1; absent or 0: off. */
+  replaysOnErrorSampleRate?: number | null;
 }
 
 /** What Segment's settings API returns; its `integrations.Sentry` part is read. */
@@ -74,7 +88,10 @@ export interface SegmentSentryOptions {
    * Our own settings, which the Segment app has no field for (`trackErrors`, `tunnel`), set over the Segment app's
    * one by one and checked with them, as the page-level settings element is on a script page.
    */
-  pageSettings?: Pick<SegmentSentrySettings, 'trackErrors' | 'tunnel'>;
+  pageSettings?: Pick<
+    SegmentSentrySettings,
+    'trackErrors' | 'tunnel' | 'tracesSampleRate' | 'tracePropagationTargets' | 'replaysSessionSampleRate' | 'replaysOnErrorSampleRate'
+  >;
 }
 
 /** What `segmentSentry()` returns (`segment-sentry/plugin`): a plain analytics-next plugin object. */

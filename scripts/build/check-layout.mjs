@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 /** The only files directly under src/: the full bundle's entry and the published types. */
 const TOP_LEVEL_FILES = ['index.ts', 'public-types.ts'];
 /** What runs when loaded (or is published as its own module): importing one would run it twice, or pull a part up. */
-const ENTRIES = ['index.ts', 'loader/index.ts', 'plugin/index.ts', 'plugin/sentry.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
+const ENTRIES = ['index.ts', 'loader/index.ts', 'extras/tracing.ts', 'extras/replay.ts', 'plugin/index.ts', 'plugin/sentry.ts', 'tunnel/handler.ts', 'tunnel/node.ts'];
 /**
  * The parts, lowest first: a part imports from its own folder and from parts below it, never from one beside or
  * above it (type-only imports too: a reader follows them as well). The tunnel stands beside the browser parts and
  * uses only the DSN parsing below it.
  */
-const PART_ORDER = ['shared', 'loader', 'settings', 'sentry', 'consent', 'segment', 'api', 'plugin'];
+const PART_ORDER = ['shared', 'loader', 'settings', 'sentry', 'consent', 'segment', 'api', 'extras', 'plugin'];
 const PART_BELOW = { tunnel: ['shared', 'settings'] };
 
 /**

@@ -17,10 +17,29 @@ export const KEPT_NAMES = {
   __SENTRY_RELEASE__: 'a release a bundler plugin may put on the page; read, never written',
   __SENTRY_BROWSER_BUNDLE__: 'a build-time flag name left in a comparison',
   __SENTRY_SAFE_RANDOM_ID_WRAPPER__: 'an optional page-provided id generator; read, never written',
-  __SENTRY_SUPPRESS_TRACING__: 'a scope marker for tracing, which this bundle does not run',
+  __SENTRY_SUPPRESS_TRACING__: 'a scope marker for tracing, on our own scopes only (isolated)',
+  // The extra files' (src/extras/):
+  __SENTRY_TRACING__: 'a build-time flag name left in a comparison',
+  __SENTRY_EXCLUDE_REPLAY_WORKER__: 'a build-time flag name left in a comparison',
+  __sentry_xhr_v3__: "an XHR's method, URL and headers, written on the request by each copy that instruments XHR: the same values",
+  __sentry_own_request__: "a mark on the SDK's own XHR requests (our transport uses fetch)",
+  _sentryId: 'a member of replay objects of our own',
+  _sentryScope: 'a member of spans of our own',
+  _sentryIsolationScope: 'a member of spans of our own',
+  _sentryRootSpan: 'a member of spans of our own',
+  _sentryChildSpans: 'a member of spans of our own',
+  _sentry_idleSpan: 'a member of our own client',
 };
 
-const BUNDLES = ['dist/segment-sentry.js', 'dist/segment-sentry.min.js', 'dist/segment-sentry.loader.min.js', 'dist/plugin/index.mjs', 'dist/plugin/sentry.mjs'];
+const BUNDLES = [
+  'dist/segment-sentry.js',
+  'dist/segment-sentry.min.js',
+  'dist/segment-sentry.loader.min.js',
+  'dist/segment-sentry.tracing.min.js',
+  'dist/segment-sentry.replay.min.js',
+  'dist/plugin/index.mjs',
+  'dist/plugin/sentry.mjs',
+];
 // Not preceded by a word character, so our renamed names (__SEGMENT_SENTRY__, __segment_sentry_…) never match.
 const SENTRY_NAME = /(?<![\w$])__?sentry\w*/gi;
 

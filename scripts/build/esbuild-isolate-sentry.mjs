@@ -25,25 +25,44 @@ export const ISOLATED_NAMES = {
 };
 
 /**
+ * Shared names only the extra files (src/extras/) carry, renamed as the others: each is required in the extra file
+ * that lists it (esbuild.config.mjs, extraFiles).
+ */
+export const ISOLATED_EXTRA_NAMES = {
+  // Session Replay's session (its id, when it started, what it sampled), kept in sessionStorage: a page's own
+  // Sentry with replay would otherwise read ours as its own, continue it and overwrite it (and we its).
+  sentryReplaySession: 'segmentSentryReplaySession',
+  // The span of an XHR request, kept on the request object: a page's own Sentry with tracing would end ours (or we
+  // its) in place of its own.
+  __sentry_xhr_span_id__: '__segment_sentry_xhr_span_id__',
+};
+
+/**
  * `copy`: a mark for a second copy of ours that may share a page with the first (the npm plugin's Sentry part
  * beside a script tag of ours): its names get it too (`__SEGMENT_SENTRY_NPM__`), so the two keep their own scopes.
+ * `extraFile`: for an extra file (src/extras/), which bundles only part of the SDK, so some of ISOLATED_NAMES never
+ * occur in it (those that do are renamed all the same); the extra-file names it lists (ISOLATED_EXTRA_NAMES) must.
  * @param {string} [copy]
+ * @param {{ extraFile?: Array<keyof typeof ISOLATED_EXTRA_NAMES> }} [options]
  * @returns {import('./esbuild-sentry-source.mjs').SentrySourceTransform}
  */
-export function isolateSentryNames(copy = '') {
+export function isolateSentryNames(copy = '', { extraFile } = {}) {
+  /** @type {Record<string, string>} */
+  const names = extraFile ? { ...ISOLATED_NAMES, ...ISOLATED_EXTRA_NAMES } : ISOLATED_NAMES;
+  const required = extraFile ?? Object.keys(ISOLATED_NAMES);
   /** @param {string} ours */
   const marked = (ours) => (copy ? ours.replace(/(_*)$/, (tail) => (ours === ours.toUpperCase() ? `_${copy.toUpperCase()}` : `_${copy.toLowerCase()}`) + tail) : ours);
   /** @type {Set<string>} */
   const seen = new Set();
-  const pattern = new RegExp(`\\b(${Object.keys(ISOLATED_NAMES).join('|')})\\b`, 'g');
+  const pattern = new RegExp(`\\b(${Object.keys(names).join('|')})\\b`, 'g');
   return {
     name: 'isolate-sentry',
     reset: () => seen.clear(),
     apply: (_path, source) =>
       source.replace(pattern, (name) => {
         seen.add(name);
-        return marked(ISOLATED_NAMES[/** @type {keyof typeof ISOLATED_NAMES} */ (name)]);
+        return marked(/** @type {string} */ (names[name]));
       }),
-    missing: () => Object.keys(ISOLATED_NAMES).filter((name) => !seen.has(name)),
+    missing: () => required.filter((name) => !seen.has(name)),
   };
 }

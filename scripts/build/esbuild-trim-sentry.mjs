@@ -22,8 +22,11 @@ import { parse } from 'acorn';
  *   bundle makes (see the comment); the expression may name the function's parameters.
  * - { constant: expression }: a module-level constant (not a function) whose value this bundle never
  *   reads; its initializer becomes the expression.
+ * - { body: code }: the SDK's function, written shorter for this bundle: the same result for every call it
+ *   makes (each is tested against the SDK's own function in sentry-source-transforms.test.ts); `code` is the
+ *   whole body, braces included, and may name the function's parameters and its module's imports.
  * The build fails when a listed function is no longer in its file (an SDK upgrade moved it).
- * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] } | { returns: string } | { constant: string }} Trim
+ * @typedef {'unreachable' | 'inert' | { constantFor: unknown[] } | { returns: string } | { constant: string } | { body: string }} Trim
  * @type {Record<string, Record<string, Trim>>}
  */
 export const TRIMMED_FUNCTIONS = {
@@ -47,30 +50,68 @@ export const TRIMMED_FUNCTIONS = {
   'core/build/esm/utils/warnAboutIgnoredTransactionOptions.js': {
     maybeWarnAboutIgnoredTransactionOptions: 'inert',
   },
-  // prepareEvent applies a span to the event only when one is active: never, here.
+  // prepareEvent applies a span to the event only when one is active: only where the tracing extra file runs
+  // (src/extras/tracing.ts). Then an error keeps the trace of the scope's propagation context, which the page-load
+  // or navigation transaction shares, without its span id; the transaction events carry their own trace context and
+  // dynamic sampling context already (the SDK's span-to-transaction conversion sets both).
+  // Attachments come only from Scope#addAttachment, which nothing here calls (below).
+  'core/build/esm/utils/envelope.js': {
+    createAttachmentEnvelopeItem: 'unreachable',
+  },
+  // Debug IDs (the `_sentryDebugIds` Sentry's bundler plugins put on a page, one per file of the site's own) become
+  // the error event's debug_meta images, by which Sentry finds the source maps of the site's minified frames. The
+  // same images in fewer bytes (tested against the SDK's own functions, sentry-source-transforms.test.ts): the map
+  // from file name to Debug ID is made again for each error event rather than kept between events (one short stack
+  // parsed per file of the site's that has a Debug ID), and the images are made as the Debug IDs are looked up,
+  // before the event processors rather than after (ours only remove our own frames, which have none).
+  'core/build/esm/utils/debug-ids.js': {
+    getFilenameToDebugIdMap: {
+      body: '{const map={};for(const ids of [GLOBAL_OBJ._sentryDebugIds,GLOBAL_OBJ._debugIds])for(const key in ids){const frame=ids[key]&&stackParser(key).reverse().find((frame)=>frame.filename);if(frame)map[frame.filename]=ids[key]}return map}',
+    },
+  },
+  'core/build/esm/utils/prepareEvent.js': {
+    applyDebugIds: {
+      body: '{const map=getFilenameToDebugIdMap(stackParser),images=[];event.exception?.values?.forEach((exception)=>exception.stacktrace?.frames?.forEach(({filename:code_file})=>{const debug_id=map[code_file];if(debug_id&&!images.some((image)=>image.code_file==code_file))images.push({type:"sourcemap",code_file,debug_id})}));if(images[0])((event.debug_meta=event.debug_meta||{}).images=event.debug_meta.images||[]).push(...images)}',
+    },
+    applyDebugMeta: 'inert',
+  },
   'core/build/esm/utils/scopeData.js': {
-    applySpanToEvent: 'unreachable',
+    applySpanToEvent: 'inert',
   },
   // Looks the error up in a map that only span code fills.
   'core/build/esm/utils/errorSpanAttribution.js': {
     applyEscapedErrorSpanToEvent: 'inert',
     recordEscapedErrorSpan: 'unreachable',
   },
-  // The client's data-collection options: our client options never set `dataCollection`, so this
-  // always resolved the SDK's defaults, through code for options (GraphQL, gen-AI, MCP, queues) that
-  // have no meaning in a browser bundle.
+  // The client's data-collection options: our client options never set `dataCollection`, so this always resolved
+  // the SDK's defaults, through code for options (GraphQL, gen-AI, MCP, queues) that have no meaning in a browser
+  // bundle. Only the three this bundle reads are kept, at the SDK's defaults (userInfo, httpHeaders.request; an
+  // absent urlQueryParams reads as true); the extra files, which read more, put the SDK's whole defaults back
+  // (src/extras/install.ts).
   'core/build/esm/utils/data-collection/resolveDataCollectionOptions.js': {
-    resolveDataCollectionOptions: { constantFor: [{}] },
+    resolveDataCollectionOptions: { returns: '{ userInfo: true, httpHeaders: { request: true } }' },
   },
   // "Can this browser fetch?": fetch, Headers, Request and Response are in every browser we build for
   // (Chrome 80, Firefox 74, Safari 14.1); constructing the three objects to find out cost start-up time.
   'core/build/esm/utils/supports.js': {
     _isFetchSupported: { returns: 'true' },
   },
-  // beforeSend and the span options are never set by this bundle, and it sends no transactions: an
-  // error event comes back as it went in (the SDK's own path for an error event without beforeSend).
+  // beforeSend and the span options (ignoreSpans, beforeSendSpan, beforeSendTransaction) are never set by this
+  // bundle: an error event, and a transaction of the tracing extra file's, come back as they went in (the SDK's own
+  // path without them). The Client and Scope methods cut here are put back by the extra files that call them
+  // (src/extras/install.ts, restoreTrimmed), from their own whole copy of the SDK.
   'core/build/esm/client.js': {
     processBeforeSend: { returns: 'event' },
+    // Session aggregates (`sessions` items) are the server SDKs' (SessionFlusher): a browser sends one session at a
+    // time, ours one per page load (src/sentry/page-session.ts). The SDK's path for a single session, as it is.
+    sendSession: {
+      body: '{const{release,environment=DEFAULT_ENVIRONMENT}=this._options;if(!session.release&&!release)return;session.release=session.release||release;session.environment=session.environment||environment;this.emit("beforeSendSession",session);this.sendEnvelope(createSessionEnvelope(session,this._dsn,this._options._metadata,this._options.tunnel))}',
+    },
+    // Only for a sampleRate option, which this bundle never sets (as parseSampleRate below).
+    _makeSampledOutError: 'unreachable',
+    // Why the client dropped an event, for its debug logging only (compiled out here): the marker alone is read.
+    _makeInternalError: { returns: '{ [INTERNAL_ERROR_SYMBOL]: true }' },
+    _makeDoNotSendEventError: { returns: '{ [DO_NOT_SEND_EVENT_SYMBOL]: true }' },
     // Client methods nothing in this bundle calls (as the Scope's below).
     addIntegration: 'unreachable',
     getIntegrationByName: 'unreachable',
@@ -78,14 +119,23 @@ export const TRIMMED_FUNCTIONS = {
     getTransport: 'unreachable',
     close: 'unreachable',
     dispose: 'unreachable',
+    registerCleanup: 'unreachable',
   },
-  // Transactions only: ignoreTransactions.
+  // A single session's item (the SDK's own); aggregates never come here (Client#sendSession above).
+  'core/build/esm/envelope.js': {
+    createSessionEnvelope: {
+      body: '{const sdkInfo=getSdkMetadataForEnvelopeHeader(metadata);return createEnvelope({sent_at:new Date(safeDateNow()).toISOString(),...sdkInfo&&{sdk:sdkInfo},...!!tunnel&&dsn&&{dsn:dsnToString(dsn)}},[[{type:"session"},session.toJSON()]])}',
+    },
+  },
+  // Transactions only (the tracing extra file's): ignoreTransactions, an option this bundle never sets.
   'core/build/esm/integrations/eventFilters.js': {
-    _isIgnoredTransaction: 'unreachable',
+    _isIgnoredTransaction: { returns: 'false' },
   },
-  // A span hook: span code emits 'processSpan', and none is here. (preprocessEvent, kept, does events.)
+  // A span hook: only the streamed spans of the tracing extra file emit 'processSpan' (the SDK's default trace
+  // lifecycle); the extra file hooks in its own whole copy of it (src/extras/tracing.ts). (preprocessEvent, kept,
+  // does events.)
   'browser/build/npm/esm/prod/integrations/httpcontext.js': {
-    processSpan: 'unreachable',
+    processSpan: 'inert',
   },
   // The ~30 DOM interfaces browserApiErrors wraps by default (a 440-character string): we always pass
   // eventTarget: ['EventTarget'] (src/sentry/sentry-client.ts), so the default is never read.
@@ -127,6 +177,7 @@ export const TRIMMED_FUNCTIONS = {
     clearAttachments: 'unreachable',
     getLastBreadcrumb: 'unreachable',
     setPropagationContext: 'unreachable',
+    setSDKProcessingMetadata: 'unreachable',
     lastEventId: 'unreachable',
   },
   // Runs only for a routeProvider option, which this bundle never sets.
@@ -171,6 +222,7 @@ async function stubFor(kind, name, path, announce) {
   }
   if ('returns' in kind) return `{return ${kind.returns}}`;
   if ('constant' in kind) return kind.constant;
+  if ('body' in kind) return kind.body;
   const sdkFunction = (await import(pathToFileURL(path).href))[name];
   if (typeof sdkFunction !== 'function') throw new Error(`trim-sentry: ${path} does not export ${name}`);
   return `{return ${JSON.stringify(sdkFunction(...kind.constantFor))}}`;

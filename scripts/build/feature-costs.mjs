@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { bundleOptions, minifyAgain, outputs, sizes } from '../../esbuild.config.mjs';
+import { bundleOptions, extraDefines, extraFileName, minifyAgain, outputs, sizes, sriHash } from '../../esbuild.config.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = fileURLToPath(new URL('../../bench/out/', import.meta.url));
@@ -46,7 +46,28 @@ const FEATURES = [
   {
     feature: 'consent',
     what: 'the consent gate and its transport (holding, dropping, forgetting the visitor); the consentSettings parsing and setConsent stay',
-    cuts: [{ file: 'src/api/start-sentry.ts', cut: 'settings.consentCategories.length > 0 ? createConsentGate(settings.consentCategories, preferences, forgetVisitor) : undefined', becomes: 'undefined as ConsentGate | undefined' }],
+    cuts: [
+      {
+        file: 'src/api/start-sentry.ts',
+        cut: `settings.consentCategories.length > 0
+      ? createConsentGate(settings.consentCategories, preferences, forgetVisitor, (granted) =>
+          granted ? loadExtraFiles?.() : client.emit(CONSENT_REVOKED_HOOK as 'close'),
+        )
+      : undefined`,
+        becomes: '(CONSENT_REVOKED_HOOK, undefined as ConsentGate | undefined)',
+      },
+    ],
+  },
+  {
+    feature: 'the tracing and replay hook',
+    what: 'what fetches the extra files when a page turns tracing or Session Replay on (src/sentry/extra-files.ts, addScript, their SRI hashes); the four settings\' parsing stays',
+    cuts: [
+      {
+        file: 'src/api/start-sentry.ts',
+        cut: 'const loadExtraFiles = extraFilesLoader(settings, handoff, ownScriptUrl);',
+        becomes: 'const loadExtraFiles = (extraFilesLoader, undefined as (() => void) | undefined);',
+      },
+    ],
   },
   {
     feature: 'dedupe and linked errors',
@@ -115,11 +136,24 @@ function without(feature) {
   };
 }
 
+/** The sha256 SRI values of the minified extra files in dist/ (esbuild.config.mjs builds them first). */
+async function extraHashes() {
+  /** @type {Record<string, string>} */
+  const hashes = {};
+  for (const name of ['tracing', 'replay']) {
+    const file = extraFileName(name, true);
+    hashes[file] = sriHash(await readFile(`${ROOT}dist/${file}`), 'sha256');
+  }
+  return hashes;
+}
+
 /** The full bundle as `npm run build` makes it, without `feature`; its gzip bytes and esbuild's metafile. */
 async function gzipWithout(/** @type {Feature | undefined} */ feature, /** @type {string} */ name) {
   const outfile = `${OUT}feature-${name}.min.js`;
   const result = await esbuild.build({
     ...bundleOptions,
+    // The extra files' names and hashes, as the build gives them (from dist/, built before).
+    define: { ...bundleOptions.define, ...extraDefines(true, await extraHashes()) },
     plugins: [without(feature), ...(bundleOptions.plugins ?? [])],
     outfile,
     minify: true,

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-test('the npm package is the CDN folder, the tunnel and the analytics-next plugin: the loader, the full bundle, source maps, integrity, the tunnel modules, the plugin\'s two modules, declarations and nothing else', () => {
+test('the npm package is the CDN folder, the tunnel and the analytics-next plugin: the loader, the full bundle, the tracing and replay files beside it, source maps, integrity, the tunnel modules, the plugin\'s modules (its tracing and replay ones too), declarations and nothing else', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
   const files = (packed.files as Array<{ path: string }>).map((file) => file.path).sort();
   expect(files).toEqual(
@@ -17,6 +17,16 @@ test('the npm package is the CDN folder, the tunnel and the analytics-next plugi
       'dist/segment-sentry.loader.min.js.map',
       'dist/segment-sentry.min.js',
       'dist/segment-sentry.min.js.map',
+      // The extra files the full bundle fetches from its own folder where a page turns tracing or replay on
+      // (docs/replay-tracing.md), and the readable bundle's twins.
+      'dist/segment-sentry.replay.js',
+      'dist/segment-sentry.replay.js.map',
+      'dist/segment-sentry.replay.min.js',
+      'dist/segment-sentry.replay.min.js.map',
+      'dist/segment-sentry.tracing.js',
+      'dist/segment-sentry.tracing.js.map',
+      'dist/segment-sentry.tracing.min.js',
+      'dist/segment-sentry.tracing.min.js.map',
       'dist/types/public-types.d.ts',
       'dist/tunnel.mjs',
       'dist/tunnel-node.mjs',
@@ -25,6 +35,11 @@ test('the npm package is the CDN folder, the tunnel and the analytics-next plugi
       'dist/plugin/index.mjs',
       'dist/plugin/sentry.mjs',
       'dist/plugin/sentry.mjs.map',
+      // Its tracing and Session Replay modules, which its Sentry part imports where a page turns them on.
+      'dist/plugin/tracing.mjs',
+      'dist/plugin/tracing.mjs.map',
+      'dist/plugin/replay.mjs',
+      'dist/plugin/replay.mjs.map',
       'dist/types/plugin/index.d.ts',
       'package.json',
     ].sort(),

@@ -3,6 +3,7 @@
 // receives. No Sentry account and no network needed; SENTRY_DSN=<your public DSN> sends to a real project
 // instead (through the tunnel), PORT=<n> serves the page on a fixed port (default: one the OS picks).
 // The page's switches are query parameters: bundle=loader|full, consent=on|off, tunnel=on|off, blocker=on|off,
+// replay=on|off (Session Replay on error: replaysOnErrorSampleRate 1, docs/replay-tracing.md),
 // settings=page|app|npm, the way in: our script tag with a settings element on the page; the snippet and our script
 // tag with the Sentry destination's entry in the local Segment's settings document, which the page can edit as the
 // Segment app would; or the npm app (e2e/npm-app/app.ts, the README's recipe: analytics-next and
@@ -72,6 +73,7 @@ function demoPage(query) {
     tunnel: choice('tunnel', ['on', 'off']),
     blocker: choice('blocker', ['off', 'on']),
     settings: choice('settings', ['page', 'app', 'npm']),
+    replay: choice('replay', ['off', 'on']),
   };
   blocking = state.blocker === 'on';
   const settings = {
@@ -97,7 +99,9 @@ function demoPage(query) {
   segmentAppEntry = fromTheApp ? { ...SEGMENT_ENTRY_KEYS, ...settings, ...segmentAppEdits } : undefined;
   // Each error Sentry took also becomes a Segment event (trackErrors, docs/segment.md), shown in the inspector: on
   // the page's own settings, or, where the Segment app's are used, in the page-level element set over them.
-  const pageLevel = { trackErrors: true };
+  // Session Replay on error, where switched on: not a Segment setting, so on the page's own settings, or in the
+  // page-level ones (the element, or the npm plugin's pageSettings) where the Segment app's are used.
+  const pageLevel = { trackErrors: true, ...(state.replay === 'on' && { replaysOnErrorSampleRate: 1 }) };
   const shown = fromTheApp ? { ...settings, ...segmentAppEdits, ...pageLevel } : { ...settings, ...pageLevel };
   // The elements escaped as the README asks (nothing in them may end the <script> early).
   const element = (/** @type {string} */ id, /** @type {object} */ value) =>
@@ -138,7 +142,8 @@ function demoPage(query) {
     .replace('{{SWITCH_CONSENT}}', () => switchOf('consent', { off: 'No consent needed', on: 'Consent required' }))
     .replace('{{CONSENT_HIDDEN}}', () => (state.consent === 'on' ? '' : 'hidden'))
     .replace('{{SWITCH_BLOCKER}}', () => switchOf('blocker', { off: 'No blocker', on: 'Blocker on' }))
-    .replace('{{SWITCH_TUNNEL}}', () => switchOf('tunnel', { on: 'Through the tunnel', off: 'Straight to the ingest' }));
+    .replace('{{SWITCH_TUNNEL}}', () => switchOf('tunnel', { on: 'Through the tunnel', off: 'Straight to the ingest' }))
+    .replace('{{SWITCH_REPLAY}}', () => switchOf('replay', { off: 'Replay off', on: 'Replay on error' }));
 }
 
 // The demo's «Segment app»: the visitor edits the Sentry destination's release, environment and an ignore

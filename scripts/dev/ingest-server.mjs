@@ -39,6 +39,8 @@ export function summarize(item) {
     return `event    ${kind}  "${text}"  release=${payload.release ?? '-'}  environment=${payload.environment ?? '-'}  user=${user}`;
   }
   if (type === 'blocked') return `blocked  ${payload.url} (content-blocker simulation)`;
+  if (type === 'replay_event') return `replay   ${payload.replay_type}  replay_id=${payload.replay_id}  segment=${payload.segment_id}  error_ids=${(payload.error_ids ?? []).join(',') || '-'}`;
+  if (type === 'replay_recording') return `replay_recording  ${payload.length} bytes`;
   if (type === 'session') {
     return `session  status=${payload.status}  errors=${payload.errors}  release=${payload.attrs?.release ?? '-'}`;
   }
@@ -79,7 +81,9 @@ export async function startIngestServer(options = {}) {
     let sent = 0;
     const push = () => {
       for (const item of items.slice(sent).filter((candidate) => candidate.receivedAt >= since)) {
-        response.write(`data: ${JSON.stringify({ type: item.type, line: summarize(item), payload: item.payload, url: item.url })}\n\n`);
+        // (a replay recording's bytes are not for the page: their count is)
+        const payload = item.payload instanceof Uint8Array ? { bytes: item.payload.length } : item.payload;
+        response.write(`data: ${JSON.stringify({ type: item.type, line: summarize(item), payload, url: item.url })}\n\n`);
       }
       sent = items.length;
     };

@@ -47,6 +47,8 @@ export function createConsentGate(
    * a later "yes").
    */
   forgetVisitor: () => void,
+  /** Told of each change to granted (true) or denied (false). */
+  changed?: (granted: boolean) => void,
 ): ConsentGate {
   let state: ConsentState = consentState(required, initial);
   let keptEvents: Envelope[] = [];
@@ -84,6 +86,7 @@ export function createConsentGate(
       const before = state;
       state = consentState(required, preferences);
       if (state === before) return;
+      if (state !== 'unknown') changed?.(state === 'granted');
       if (state === 'denied') return deny();
       if (before === 'denied') forgetVisitor();
       const held = [firstSession, ...keptEvents, latestSession];

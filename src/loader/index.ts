@@ -7,6 +7,7 @@ import {
   FULL_BUNDLE_FILE,
   LOADER_FILE,
   TRUSTED_TYPES_POLICY,
+  scriptUrlPolicy,
   hearConsent,
   keep,
   keepAnalyticsCalls,
@@ -18,7 +19,7 @@ import type { SegmentSentryApi } from '../public-types';
 declare const __FULL_BUNDLE_INTEGRITY__: string;
 declare const __SEGMENT_SENTRY_VERSION__: string;
 
-type LoaderWindow = Window & Record<string, unknown> & { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } };
+type LoaderWindow = Window & Record<string, unknown>;
 
 // The loader's own containment boundary (the full bundle's is shared/contain.ts): one message, never a page error.
 const attempt = <T>(what: string, run: () => T): T | undefined => {
@@ -33,10 +34,10 @@ const attempt = <T>(what: string, run: () => T): T | undefined => {
  * The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or
  * a blob: one), so the tag is then found by its file name.
  */
-function ownScript(doc: Document): HTMLScriptElement | undefined {
+function ownScript(doc: Document): HTMLScriptElement | null {
   const current = doc.currentScript as HTMLScriptElement | null;
   if (current && /^https?:/.test(current.src)) return current;
-  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`) || undefined;
+  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`);
 }
 
 attempt('start-up', () => {
@@ -56,8 +57,8 @@ attempt('start-up', () => {
 
   // Set once the full bundle is known not to come: everything waiting settles, nothing more is kept.
   let failed = false;
+  // (Once at most: only load calls it, once, and each of its ways out calls it once.)
   const fail = (reason: string) => {
-    if (failed) return;
     failed = true;
     handoff.stop();
     for (const call of handoff.calls.splice(0)) if (call[0] == 'flush') call[2](false);
@@ -67,7 +68,7 @@ attempt('start-up', () => {
   let loading = false;
   const load = () =>
     attempt('load', () => {
-      if (loading || failed || takenOver()) return; // once only; or the full bundle is already here
+      if (loading || takenOver()) return; // once only (failing comes after loading); or the full bundle is already here
       loading = true;
       if (!url) {
         // (docs/loader.md, «The loader on real pages»: a module script, eval or a blob: URL)
@@ -76,10 +77,12 @@ attempt('start-up', () => {
       const full = doc.createElement('script');
       let src: unknown = new URL(FULL_BUNDLE_FILE, url).href;
       try {
-        // Trusted Types: a page that requires them for scripts accepts our URL through our policy.
-        if (win.trustedTypes) src = win.trustedTypes.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: () => src }).createScriptURL('');
+        // Trusted Types: a page that requires them for scripts accepts our URL through our policy, kept for the
+        // full bundle's extra files (a CSP lists each policy name once).
+        src = (handoff.tt = scriptUrlPolicy(url)).createScriptURL(FULL_BUNDLE_FILE);
       } catch {
-        // The CSP's trusted-types list lacks our policy; the plain URL still works where they are not required.
+        // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL (it still works where
+        // they are not required).
       }
       try {
         full.src = src as string;

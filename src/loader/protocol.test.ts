@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { MAX_KEPT, hearConsent, keep, listenForErrors, loaderHandoffOf, ownHandoff, sentryPlugin, type KeptError } from './protocol';
+import { MAX_KEPT, hearConsent, keep, listenForErrors, loaderHandoffOf, ownHandoff, scriptUrlPolicy, sentryPlugin, type KeptError } from './protocol';
 
 test('keep holds at most the one documented cap, and says when it was full', () => {
   const list: number[] = [];
@@ -60,4 +60,19 @@ test('hearConsent takes preferences objects only', () => {
   expect(handoff.consent).toEqual({});
   expect(hearConsent(handoff, {})).toBe(true);
   expect(handoff.consent).toEqual({ given: {} });
+});
+
+test('our Trusted Types policy, which the page can reach on the handoff, makes URLs of plain file names in our folder only', () => {
+  const global = globalThis as { window?: unknown };
+  const before = global.window;
+  global.window = { trustedTypes: { createPolicy: (name: string, rules: { createScriptURL(name: string): string }) => ({ name, ...rules }) } };
+  try {
+    const policy = scriptUrlPolicy('https://cdn.example/segment-sentry/1.0/segment-sentry.loader.min.js?v=1') as unknown as { name: string; createScriptURL(name: string): string };
+    expect(policy.name).toBe('segment-sentry');
+    expect(policy.createScriptURL('segment-sentry.replay.min.js')).toBe('https://cdn.example/segment-sentry/1.0/segment-sentry.replay.min.js');
+    for (const other of ['https://evil.example/x.js', '//evil.example/x.js', 'http:evil.example', '../x.js', 'sub/x.js', 'x.js?y', 'javascript:alert(1)', ''])
+      expect(policy.createScriptURL(other), other).toBe('');
+  } finally {
+    global.window = before;
+  }
 });

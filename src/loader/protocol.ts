@@ -21,8 +21,57 @@ export interface SegmentEvent {
 export const FULL_BUNDLE_FILE = 'segment-sentry.min.js';
 /** The loader's own file name: how it finds its script element when document.currentScript is not set. */
 export const LOADER_FILE = 'segment-sentry.loader.min.js';
-/** The Trusted Types policy that sets the full bundle's URL (a site lists it in its CSP's trusted-types). */
+/**
+ * The Trusted Types policy that sets the URLs of our files (a site lists it in its CSP's trusted-types). One per
+ * page, made by whichever of ours adds a script first and kept on the handoff: a CSP's trusted-types list allows
+ * each name once.
+ */
 export const TRUSTED_TYPES_POLICY = 'segment-sentry';
+
+type ScriptUrlPolicy = { createScriptURL(name: string): unknown };
+type TrustedTypes = { createPolicy(name: string, rules: { createScriptURL(name: string): string }): ScriptUrlPolicy };
+export type TrustedTypesWindow = Window & { trustedTypes?: TrustedTypes };
+
+/**
+ * Our Trusted Types policy: it makes URLs of plain file names in the folder of `base` (our own script's URL) only,
+ * whoever asks (it is kept on the handoff, which the page can read). Throws where the page has no Trusted Types
+ * (the callers then use the plain URL) and where its CSP's trusted-types list lacks our policy.
+ */
+export function scriptUrlPolicy(base: string): ScriptUrlPolicy {
+  return (window as TrustedTypesWindow).trustedTypes!.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^[\w.-]+$/.test(name) ? new URL(name, base).href : '') });
+}
+
+/**
+ * The full bundle's way to add one of its extra files (the loader adds the full bundle the same way, in its own
+ * bytes): `file` in the folder of `base` (the URL of the script that asks), as a <script> every
+ * page of ours accepts: its SRI hash checked, with `nonce` (the one our own tag came with: a CSP that allows
+ * scripts by nonce without 'strict-dynamic' allows ours only so), its URL made by our Trusted Types policy where
+ * the page has them. `fail` hears once why the file
+ * does not come (blocked, refused by its integrity check, not found); nothing here throws at the page.
+ */
+export function addScript(handoff: LoaderHandoff, base: string, file: string, integrity: string, nonce: string | undefined, fail: (why: string) => void): void {
+  const doc = document;
+  const script = doc.createElement('script');
+  let src: unknown = new URL(file, base).href;
+  try {
+    // Trusted Types: a page that requires them for scripts accepts our URL through our policy (the loader's, if
+    // it made it: a CSP lists each policy name once).
+    src = (handoff.tt = handoff.tt || scriptUrlPolicy(base)).createScriptURL(file);
+  } catch {
+    // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL (it still works where
+    // they are not required).
+  }
+  try {
+    script.src = src as string;
+  } catch {
+    return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+  }
+  script.integrity = integrity;
+  script.nonce = nonce as string; // (a string wherever there is a base URL: both come from our own tag)
+  script.crossOrigin = 'anonymous'; // (a script element made by script is async already)
+  script.onerror = () => fail(`could not load ${script.src}`);
+  doc.documentElement.appendChild(script); // (any element runs a script; <head> may be missing)
+}
 /**
  * The one cap on what is kept before Sentry runs, on either path (loader or full bundle): up to 30
  * errors, 30 captures (and flushes) and 30 analytics.js calls. A page that never starts Sentry cannot grow them.
@@ -54,6 +103,9 @@ export type KeptError = [handler: 'onerror' | 'onunhandledrejection', error: unk
 export type AnalyticsCall = 'identify' | 'track' | 'page' | 'reset';
 export type AnalyticsDelivery = [type: AnalyticsCall, event?: SegmentEvent];
 
+/** The extra files (src/extras/): tracing and Session Replay. */
+export type ExtraFile = 'tracing' | 'replay';
+
 export interface LoaderHandoff {
   calls: KeptCall[];
   errors: KeptError[];
@@ -75,6 +127,10 @@ export interface LoaderHandoff {
   badConsent?: 1;
   /** Set by the full bundle as it takes over: its API, where the loader's methods forward from then on. */
   api?: SegmentSentryApi;
+  /** Set by the full bundle: the nonce its tag came with, which the extra files' tags get too. */
+  nonce?: string;
+  /** Our Trusted Types policy, once one of ours made it (addScript). */
+  tt?: ScriptUrlPolicy;
   /** Set by the full bundle: where analytics calls go from then on. */
   forward?: (type: AnalyticsCall, event?: SegmentEvent) => void;
   /**
@@ -84,6 +140,8 @@ export interface LoaderHandoff {
    */
   instance?: object;
   whenInstance?: (then: (instance: object) => void) => void;
+  /** The npm plugin only: brings an extra file's code (tracing, Session Replay) as a chunk of the app's build. */
+  importExtra?: (name: ExtraFile) => Promise<unknown>;
   /**
    * Removes the loader's error listeners once the full bundle's are in place. Its other listeners
    * (DOMContentLoaded, load, idle) find the full bundle's API in window.SegmentSentry and do nothing.

@@ -29,6 +29,15 @@ export function startPlugin(handoff: PluginHandoff): void {
     const globalApi = createGlobalApi({ version: __SEGMENT_SENTRY_VERSION__, ownScriptUrl: import.meta.url, earlyErrors, handoff });
     // index.ts's named exports forward here from now on.
     handoff.api = globalApi.api;
+    // Tracing and Session Replay, where the settings turn them on (sentry/extra-files.ts): modules beside this one
+    // (esbuild.config.mjs builds them from src/extras/), which the app's bundler makes chunks of their own, fetched
+    // only then. (No SRI here: the app's build makes and serves its chunks.)
+    handoff.importExtra = (name) =>
+      name == 'tracing'
+        ? // @ts-expect-error: dist/plugin/tracing.mjs, built beside this module's dist/plugin/sentry.mjs
+          import('./tracing.mjs')
+        : // @ts-expect-error: dist/plugin/replay.mjs, likewise
+          import('./replay.mjs');
     const waiting: Array<(instance: object) => void> = [];
     handoff.whenInstance = (then) => void (handoff.instance ? attempt('connecting analytics-next', () => then(handoff.instance!)) : waiting.push(then));
     let chosen = false;

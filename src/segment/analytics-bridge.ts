@@ -64,7 +64,7 @@ export function connectAnalytics(
       if ((type !== 'reset' && keptOutOfSentry(event, analyticsNow())) || ours?.(event)) return;
       if (type === 'identify') setUserFrom(event);
       else if (type === 'track') addBreadcrumb(trackBreadcrumb(event));
-      else if (type === 'page') addBreadcrumb(pageBreadcrumb(event, win.location.href));
+      else if (type === 'page') addBreadcrumb(pageBreadcrumb(event, win.location.href), event); // (the event as hint: tracing names its transaction after it, src/extras/tracing.ts)
       // analytics.js has no plugin hook for reset; it emits an event, and the user keeps the new anonymous id.
       else setUserFrom({ anonymousId: currentUserOf(analyticsNow())?.anonymousId });
     });

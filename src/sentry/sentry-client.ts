@@ -125,6 +125,12 @@ export function startSentryClient(settings: Settings, ownScriptUrl: string | und
   setNormalizeStringifier(normalizeStringifyValue);
   // The client brings release health (a session per page load) itself: see page-session.ts.
   const client = new PageSessionClient({
+    // Our settings first: the SDK's options of the same names are the same (tracesSampleRate, tracePropagationTargets,
+    // replaysSessionSampleRate, replaysOnErrorSampleRate, ignoreErrors: read by the extra files from the client's
+    // options), the others mean nothing to it; what differs is set below.
+    ...settings,
+    // What the extra files ask before they record anything (extra-files.ts): whether consent allows sending now.
+    ...{ consentGranted: consentGate?.granted },
     dsn: settings.dsn,
     // Resolved against the page's own URL, not document.baseURI: a <base href> pointing at a CDN must
     // not move a tunnel path off the site's origin.

@@ -72,3 +72,38 @@ test('a DSN is trimmed, stripped of its secret and of any query', () => {
   expect(settings?.dsn).toBe('https://public@o1.ingest.example:8443/path/42');
   expect(problems.map((problem) => problem.message)).toEqual([expect.stringContaining('contains a secret key')]);
 });
+
+test('tracing and replay settings: rates from 0 to 1, one message for each bad one and the rest applies', () => {
+  const { settings, problems } = parseSettings(
+    {
+      config: DSN,
+      tracesSampleRate: 1.5,
+      replaysSessionSampleRate: '0.5',
+      replaysOnErrorSampleRate: 1,
+      tracePropagationTargets: ['api.example.com', '/^\\/api\\//', 3],
+      release: 'r1',
+    },
+    'test input',
+  );
+  expect(problems.map((problem) => problem.message)).toEqual([
+    'tracePropagationTargets[2] must be a string, got a number; skipped',
+    'tracesSampleRate must be a number from 0 to 1, got 1.5; using 0',
+    'replaysSessionSampleRate must be a number from 0 to 1, got a string; using 0',
+  ]);
+  expect(settings).toMatchObject({ release: 'r1', replaysOnErrorSampleRate: 1 });
+  expect(settings!.tracesSampleRate).toBeUndefined();
+  expect(settings!.replaysSessionSampleRate).toBeUndefined();
+  expect(settings!.tracePropagationTargets.map(String)).toEqual(['api.example.com', '/^\\/api\\//']);
+});
+
+test('tracing and replay settings come from the page-level settings element over the Segment app’s', () => {
+  const { settings, problems } = parseSettings(
+    { integrations: { Sentry: { config: DSN } } },
+    'test input',
+    JSON.stringify({ tracesSampleRate: 0.25, replaysOnErrorSampleRate: 1, tracePropagationTargets: ['/^https:\\/\\/api\\./'] }),
+  );
+  expect(problems).toEqual([]);
+  expect(settings).toMatchObject({ tracesSampleRate: 0.25, replaysOnErrorSampleRate: 1 });
+  expect(settings!.replaysSessionSampleRate).toBeUndefined();
+  expect(settings!.tracePropagationTargets).toHaveLength(1);
+});

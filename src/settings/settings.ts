@@ -24,6 +24,15 @@ export interface Settings {
   trackErrors: boolean;
   /** Segment's consentSettings.categories: every one must be granted before anything is sent; empty: no consent needed. */
   consentCategories: string[];
+  /**
+   * Not Segment settings: tracing and Session Replay, Sentry's options of the same names (docs/replay-tracing.md).
+   * A rate is in 0..1; absent or 0 leaves the feature off and its extra file unfetched.
+   */
+  tracesSampleRate?: number;
+  replaysSessionSampleRate?: number;
+  replaysOnErrorSampleRate?: number;
+  /** Where sentry-trace and baggage go; empty: Sentry's default, the page's own origin only. */
+  tracePropagationTargets: MatchPattern[];
 }
 
 export interface Problem {
@@ -45,9 +54,10 @@ const MAX_PATTERNS = 200;
 // The settings keys, written once here and checked against the published type both ways: each is a key
 // of SegmentSentrySettings (satisfies), and every key of that type is here (KeysOfThePublicType).
 const STRING_KEYS = ['customVersionProperty', 'release', 'environment', 'logger', 'serverName', 'globalAnalyticsKey'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
-const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
+const MATCH_LIST_KEYS = ['ignoreErrors', 'ignoreUrls', 'whitelistUrls', 'tracePropagationTargets'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
 export const PAGE_SETTINGS_SOURCE = 'page-level settings element #segment-sentry-page-settings';
-const KNOWN_KEYS = ['config', 'debug', 'trackErrors', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS] as const satisfies ReadonlyArray<
+const RATE_KEYS = ['tracesSampleRate', 'replaysSessionSampleRate', 'replaysOnErrorSampleRate'] as const satisfies ReadonlyArray<keyof SegmentSentrySettings>;
+const KNOWN_KEYS = ['config', 'debug', 'trackErrors', 'includePaths', 'tunnel', 'consentSettings', ...STRING_KEYS, ...MATCH_LIST_KEYS, ...RATE_KEYS] as const satisfies ReadonlyArray<
   keyof SegmentSentrySettings
 >;
 type KeysOfThePublicType = Exclude<keyof SegmentSentrySettings, (typeof KNOWN_KEYS)[number]> extends never ? true : false;
@@ -171,7 +181,8 @@ function parseConsentCategories(value: unknown): string[] | { problem: string } 
 
 /**
  * The page-level settings element's text: its keys are set over the Segment app's, one by one, and checked with
- * them. Meant for what the Segment app has no field for (trackErrors, tunnel, globalAnalyticsKey).
+ * them. Meant for what the Segment app has no field for (trackErrors, tunnel, globalAnalyticsKey, and tracing and
+ * Session Replay: tracesSampleRate, tracePropagationTargets, replaysSessionSampleRate, replaysOnErrorSampleRate).
  */
 function pageLevelSettings(text: string | undefined, problems: Problem[]): Raw {
   if (text === undefined) return {};
@@ -231,9 +242,18 @@ export function parseSettings(input: unknown, source: string, pageSettings?: str
   const debug = flag('debug');
   const trackErrors = flag('trackErrors');
 
-  const [ignoreErrors, ignoreUrls, whitelistUrls] = MATCH_LIST_KEYS.map((key) =>
+  const [ignoreErrors, ignoreUrls, whitelistUrls, tracePropagationTargets] = MATCH_LIST_KEYS.map((key) =>
     parsePatternList(settingsObject, key, parseMatchPattern, problems),
-  ) as [MatchPattern[], MatchPattern[], MatchPattern[]];
+  ) as [MatchPattern[], MatchPattern[], MatchPattern[], MatchPattern[]];
+
+  // Sentry's sample rates: a number from 0 to 1 (Sentry itself ignores anything else, silently).
+  const rates: Partial<Record<(typeof RATE_KEYS)[number], number>> = {};
+  for (const key of RATE_KEYS) {
+    const entry = settingsObject[key];
+    if (isUnset(entry)) continue;
+    if (typeof entry === 'number' && entry >= 0 && entry <= 1) rates[key] = entry;
+    else problems.push({ level: 'warn', message: `${key} must be a number from 0 to 1, got ${typeof entry === 'number' ? entry : describeType(entry)}; using 0` });
+  }
   const includePaths = parsePatternList(settingsObject, 'includePaths', parseRegexPattern, problems);
   const tunnel = parseTunnel(settingsObject.tunnel, problems);
   const consentCategories = parseConsentCategories(settingsObject.consentSettings);
@@ -261,7 +281,20 @@ export function parseSettings(input: unknown, source: string, pageSettings?: str
   }
 
   return {
-    settings: { dsn: dsn.dsn, debug, trackErrors, ignoreErrors, ignoreUrls, whitelistUrls, includePaths, consentCategories, ...strings, ...(tunnel && { tunnel }) },
+    settings: {
+      dsn: dsn.dsn,
+      debug,
+      trackErrors,
+      ignoreErrors,
+      ignoreUrls,
+      whitelistUrls,
+      includePaths,
+      consentCategories,
+      tracePropagationTargets,
+      ...strings,
+      ...rates,
+      ...(tunnel && { tunnel }),
+    },
     problems,
   };
 }

@@ -1,0 +1,238 @@
+import { inflateSync } from 'node:zlib';
+import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
+import { everyEngine, expect, inChromiumOnly, test, type IngestItem, type Project } from './support/fixtures';
+import { hostSentryBundle } from './support/host-sentry';
+import { segmentSnippet } from './support/segment';
+
+// Tracing and Session Replay (docs/replay-tracing.md): extra files beside the full bundle, fetched only when the
+// settings turn them on (src/sentry/extra-files.ts), which add Sentry's own integrations to our client
+// (src/extras/). Engine-dependent behaviour (Web Vitals, recording) runs in every engine; our own branches
+// (which files are fetched, their SRI check, consent, page names, propagation targets) in Chromium.
+
+const EXTRA_FILE = /segment-sentry\.(tracing|replay)(\.min)?\.js/;
+/** Text the page shows and a visitor types: Sentry's privacy defaults mask both in the recording. */
+const SECRET_TEXT = 'a visitor secret 4111-1111';
+const SECRET_TYPED = 'typed secret 0000';
+const BODY = `<h1 id="title">Checkout</h1><p>${SECRET_TEXT}</p><input id="field">`;
+
+type Span = { name: string; is_segment: boolean; trace_id: string; attributes: Record<string, { value: unknown }> };
+const spansOf = (item: IngestItem): Span[] => (item.payload as { items: Span[] }).items;
+const op = (span: Span) => span.attributes['sentry.op']?.value;
+
+/** The segment span (Sentry's transaction) with this op, as streamed (the SDK's default trace lifecycle). */
+async function waitForSegment(project: Project, wanted: string, predicate: (span: Span) => boolean = () => true): Promise<Span> {
+  const item = await project.waitForItem('span', (payload) => payload.items.some((span: Span) => span.is_segment && op(span) === wanted && predicate(span)), `${wanted} segment span`, 20_000);
+  return spansOf(item).find((span) => span.is_segment && op(span) === wanted && predicate(span)) as Span;
+}
+
+/** A replay_recording item's events as JSON text: `{"segment_id":n}\n` then the events, compressed or not. */
+function recordingText(item: IngestItem): string {
+  const bytes = Buffer.from(item.payload as Uint8Array);
+  const body = bytes.subarray(bytes.indexOf(10) + 1);
+  return body[0] === 0x78 ? inflateSync(body).toString('utf8') : body.toString('utf8');
+}
+
+everyEngine('tracing: a page load with tracesSampleRate 1 is a page-load transaction with the Web Vitals the engine reports', async ({ openPage, project, browserName }) => {
+  await openPage({ settings: { tracesSampleRate: 1 }, body: BODY });
+  const pageload = await waitForSegment(project, 'pageload');
+  const vitals = Object.keys(pageload.attributes).filter((key) => key.startsWith('browser.web_vital.'));
+  // Time to first byte comes from Navigation Timing, which every engine has; Chromium also reports paints.
+  expect(vitals).toContain('browser.web_vital.ttfb.value');
+  if (browserName === 'chromium') expect(vitals).toContain('browser.web_vital.fcp.value');
+});
+
+everyEngine('replay: an error with replaysOnErrorSampleRate 1 sends the replay buffered before it, linked to the error, its text masked', async ({ openPage, page, project }) => {
+  await openPage({ settings: { replaysOnErrorSampleRate: 1 }, body: BODY });
+  // Recording starts once the replay file has run; then the visitor types.
+  await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+  await page.evaluate((typed) => {
+    const field = document.getElementById('field') as HTMLInputElement;
+    field.value = typed;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, SECRET_TYPED);
+  await page.evaluate(() => window.SegmentSentry?.captureException(new Error('an error with its replay')));
+  const error = await project.waitForError('an error with its replay');
+  const replayEvent = (await project.waitForItem('replay_event', (payload) => payload.replay_type === 'buffer', 'buffered replay_event', 20_000)).payload;
+  expect(error.tags?.replayId, "the error names its replay").toBe(replayEvent.replay_id);
+  expect(replayEvent.error_ids).toContain(error.event_id);
+  const recording = await project.waitForItem('replay_recording', () => true, 'replay_recording', 20_000);
+  const text = recordingText(recording);
+  expect(text, 'a full snapshot of the page was recorded').toContain('"type":2');
+  expect(text).not.toContain(SECRET_TEXT);
+  expect(text).not.toContain(SECRET_TYPED);
+  expect(text).not.toContain('Checkout'); // (all text, headings included)
+});
+
+everyEngine('replay: replaysSessionSampleRate 1 records the session from the start, with no error', async ({ openPage, project }) => {
+  await openPage({ settings: { replaysSessionSampleRate: 1 }, body: BODY });
+  const replayEvent = (await project.waitForItem('replay_event', (payload) => payload.replay_type === 'session', 'session replay_event', 30_000)).payload;
+  expect(replayEvent.segment_id).toBe(0);
+  expect(project.events()).toEqual([]);
+});
+
+test.describe('which extra files a page fetches, and how', () => {
+  inChromiumOnly('which files our own code asks for, and what it says when one is refused');
+
+  test('with the four settings absent or 0, the page fetches no extra file', async ({ openPage, page, project }) => {
+    const fetched: string[] = [];
+    page.on('request', (request) => void (EXTRA_FILE.test(request.url()) && fetched.push(request.url())));
+    await openPage({ settings: { tracesSampleRate: 0, replaysSessionSampleRate: 0, replaysOnErrorSampleRate: 0 } });
+    await project.settle(page);
+    await openPage({});
+    await project.settle(page);
+    expect(fetched).toEqual([]);
+  });
+
+  test('tracing alone fetches the tracing file only; replay alone the replay file only', async ({ openPage, page, project }) => {
+    const fetched: string[] = [];
+    page.on('requestfinished', (request) => void (EXTRA_FILE.test(request.url()) && fetched.push(new URL(request.url()).pathname)));
+    await openPage({ settings: { tracesSampleRate: 0.5 } });
+    await expect.poll(() => fetched).toEqual(['/dist/segment-sentry.tracing.min.js']);
+    await openPage({ settings: { replaysOnErrorSampleRate: 0.5 } });
+    await expect.poll(() => fetched).toEqual(['/dist/segment-sentry.tracing.min.js', '/dist/segment-sentry.replay.min.js']);
+    await project.settle(page);
+  });
+
+  for (const [bundle, path] of [['the loader', '/dist/segment-sentry.loader.min.js'], ['the full bundle', undefined]] as const) {
+    test(`with Trusted Types required and our one policy allowed, the replay file comes through it from ${bundle}`, async ({ openPage, page, consoleLog }) => {
+      // A CSP lists each policy name once: the loader's policy, kept on the handoff, makes the extra file's URL too.
+      await openPage({
+        bundle: path,
+        headers: { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types segment-sentry" },
+        settings: { replaysOnErrorSampleRate: 1 },
+        body: BODY,
+      });
+      if (path) await page.evaluate(() => window.SegmentSentry?.forceLoad?.());
+      await page.waitForFunction(() => sessionStorage.length > 0 && Object.keys(sessionStorage).some((key) => /replay/i.test(key)), undefined, { timeout: 15_000 });
+      expect(consoleLog.ours()).toEqual([]);
+    });
+  }
+
+  test('an extra file that does not match its SRI hash is refused with one message, and errors still arrive', async ({ openPage, page, project, consoleLog }) => {
+    await page.route(/segment-sentry\.tracing\.min\.js$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `${await response.text()}\n// changed on the way` });
+    });
+    await openPage({ settings: { tracesSampleRate: 1 } });
+    await consoleLog.waitFor(/could not load .*segment-sentry\.tracing\.min\.js; tracing is off$/);
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('still reported')));
+    await project.waitForError('still reported');
+    expect(consoleLog.ours().map((line) => line.text)).toEqual([expect.stringMatching(/^\[segment-sentry\] could not load .*tracing/)]);
+    expect(project.items('span')).toEqual([]);
+  });
+});
+
+test.describe('tracing: page names and where the trace headers go', () => {
+  inChromiumOnly('our page-name hook and the propagation setting are the same code in every engine');
+
+  test("a pushState and a named Segment page() call make a navigation transaction with the page's name", async ({ openPage, page, project }) => {
+    await openPage({ settings: { tracesSampleRate: 1 }, beforeBundle: `<script>${segmentSnippet()}</script>` });
+    await waitForSegment(project, 'pageload');
+    await page.evaluate(() => {
+      history.pushState({}, '', '/basket');
+      window.analytics.page('Basket');
+    });
+    const navigation = await waitForSegment(project, 'navigation');
+    expect(navigation.name).toBe('Basket');
+    expect(navigation.attributes['sentry.segment.name.source']?.value).toBe('custom');
+  });
+
+  test('sentry-trace and baggage go to tracePropagationTargets only, never to another origin', async ({ openPage, page, project, site, otherSite }) => {
+    const sent = new Map<string, Record<string, string>>();
+    page.on('request', (request) => void sent.set(request.url(), request.headers()));
+    await openPage({ settings: { tracesSampleRate: 1, tracePropagationTargets: [`${site.origin}/api/`] } });
+    await waitForSegment(project, 'pageload');
+    const urls = [`${site.origin}/api/orders`, `${site.origin}/other`, `${otherSite.origin}/api/orders`];
+    await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => undefined))), urls);
+    const [allowed, sameOriginElsewhere, otherOrigin] = urls.map((url) => sent.get(url) ?? {});
+    expect(allowed?.['sentry-trace']).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-[01]$/);
+    expect(allowed?.baggage).toContain('sentry-trace_id=');
+    for (const headers of [sameOriginElsewhere, otherOrigin]) {
+      expect(headers?.['sentry-trace']).toBeUndefined();
+      expect(headers?.baggage).toBeUndefined();
+    }
+  });
+});
+
+test.describe('replay and consent', () => {
+  inChromiumOnly('the consent gate and our stop on a "no" are the same code in every engine');
+  const CONSENT = { consentSettings: { categories: ['Analytics'] } };
+
+  test('consent not answered: the replay file is not even fetched, so nothing is recorded; a "yes" starts it', async ({ openPage, page, project }) => {
+    const fetched: string[] = [];
+    page.on('request', (request) => void (EXTRA_FILE.test(request.url()) && fetched.push(request.url())));
+    await openPage({ settings: { ...CONSENT, replaysSessionSampleRate: 1 }, body: BODY });
+    await page.evaluate(() => window.SegmentSentry?.captureMessage('kept for consent'));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+    expect(fetched).toEqual([]);
+    const granted = await page.evaluate(() => (window.SegmentSentry?.setConsent({ Analytics: true }), Date.now() / 1000));
+    await project.waitForError('kept for consent');
+    // The first DOM snapshot was taken after the "yes" (the replay event's own start also counts the page's
+    // earlier performance entries, which Sentry adds from the Performance API).
+    const events = JSON.parse(recordingText(await project.waitForItem('replay_recording', () => true, 'replay_recording', 30_000))) as Array<{ type: number; timestamp: number }>;
+    const snapshot = events.find((event) => event.type === 2);
+    expect(snapshot?.timestamp).toBeGreaterThanOrEqual(granted * 1000 - 50);
+  });
+
+  test('a "no" stops the recording and drops its buffer: after a later "yes", an error comes without a replay', async ({ openPage, page, project }) => {
+    await openPage({ settings: { ...CONSENT, replaysOnErrorSampleRate: 1 }, body: BODY });
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+    await page.click('#title');
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') === null);
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no')));
+    const error = await project.waitForError('after the no');
+    expect(error.tags?.replayId).toBeUndefined();
+    await project.settle(page);
+    expect(project.items().filter((item) => item.type.startsWith('replay'))).toEqual([]);
+  });
+});
+
+test.describe('through the tunnel', () => {
+  inChromiumOnly('the tunnel forwards envelopes whatever their items; the browser only sends them');
+
+  test('streamed spans and replay segments pass a tunnel on the page\'s origin, with Sentry\'s ingest unreachable from the page', async ({ openPage, page, site, ingest, project }) => {
+    const tunnelUrl = await mountTunnel(site, `/sentry-tunnel-${project.id}`, [project.dsn], { maxBodyBytes: 10 * 1024 * 1024 });
+    const direct: string[] = [];
+    ingest.respondWith(project.id, ({ items }) => {
+      const url = items[0]?.url ?? '';
+      if (!new URL(url).searchParams.has('sentry_key')) return undefined;
+      direct.push(url);
+      return { unreachable: true };
+    });
+    await openPage({ settings: { tunnel: new URL(tunnelUrl).pathname, tracesSampleRate: 1, replaysOnErrorSampleRate: 1 }, body: BODY });
+    await waitForSegment(project, 'pageload');
+    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('through the tunnel, with its replay')));
+    const error = await project.waitForError('through the tunnel, with its replay');
+    const replayEvent = (await project.waitForItem('replay_event', () => true, 'replay_event', 20_000)).payload;
+    expect(error.tags?.replayId).toBe(replayEvent.replay_id);
+    await project.waitForItem('replay_recording', () => true, 'replay_recording', 20_000);
+    expect(direct).toEqual([]);
+    for (const item of project.items()) expect(new URL(item.url).search).toBe('');
+  });
+});
+
+test.describe("next to the page's own Sentry with Session Replay", () => {
+  inChromiumOnly('which sessionStorage key each copy of the SDK reads is the same code in every engine');
+
+  test('each replay keeps its own session (our sessionStorage key is our own), and each goes to its own DSN', async ({ openPage, page, site, project, otherProject: hostProject }) => {
+    const hostScript = site.register('/host/sentry-browser-replay.js', await hostSentryBundle('@sentry/browser'));
+    await openPage({
+      settings: { replaysSessionSampleRate: 1 },
+      body: BODY,
+      beforeBundle: `<script src="${hostScript}"></script><script>
+        Sentry.init({ dsn: ${JSON.stringify(hostProject.dsn)}, replaysSessionSampleRate: 1, integrations: [Sentry.replayIntegration()] });
+      </script>`,
+    });
+    const [ours, host] = await Promise.all(
+      [project, hostProject].map(async (each) => (await each.waitForItem('replay_event', (payload) => payload.replay_type === 'session', 'session replay_event', 30_000)).payload),
+    );
+    const stored = await page.evaluate(() => ({ ours: sessionStorage.getItem('segmentSentryReplaySession'), host: sessionStorage.getItem('sentryReplaySession') }));
+    expect(JSON.parse(stored.ours ?? '{}').id).toBe(ours.replay_id);
+    expect(JSON.parse(stored.host ?? '{}').id).toBe(host.replay_id);
+    expect(ours.replay_id).not.toBe(host.replay_id);
+  });
+});
