@@ -29,7 +29,7 @@ export function startFromSettingsSources(win: Window, version: string, handoff: 
     () => {
       keptInit();
       // Until the settings come, analytics.js calls are kept, as the loader keeps them (the snippet's first page call).
-      untilAnalyticsConnects(win, () => (keepAnalyticsCalls(win, handoff), handoff.analyticsConnected != null || isStarted()));
+      untilAnalyticsConnects(win, () => (keepAnalyticsCalls(win, handoff), handoff.registered != null || isStarted()));
       whenSegmentSettings(
         win,
         version,

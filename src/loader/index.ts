@@ -75,19 +75,18 @@ attempt('start-up', () => {
         return fail(`no document.currentScript: load ${LOADER_FILE} with <script src>`);
       }
       const full = doc.createElement('script');
-      let src: unknown = new URL(FULL_BUNDLE_FILE, url).href;
       try {
         // Trusted Types: a page that requires them for scripts accepts our URL through our policy, kept for the
         // full bundle's extra files (a CSP lists each policy name once).
-        src = (handoff.tt = scriptUrlPolicy(url)).createScriptURL(FULL_BUNDLE_FILE);
+        full.src = (handoff.tt = scriptUrlPolicy(url)).createScriptURL(FULL_BUNDLE_FILE) as string;
       } catch {
-        // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL (it still works where
-        // they are not required).
-      }
-      try {
-        full.src = src as string;
-      } catch {
-        return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+        // No Trusted Types, or the CSP's trusted-types list lacks our policy: the plain URL, which works where they
+        // are not required, and throws where they are.
+        try {
+          full.src = new URL(FULL_BUNDLE_FILE, url).href;
+        } catch {
+          return fail(`add "${TRUSTED_TYPES_POLICY}" to the CSP's trusted-types`);
+        }
       }
       full.integrity = __FULL_BUNDLE_INTEGRITY__;
       // A CSP that allows scripts by nonce (without 'strict-dynamic') allows ours only with the nonce ours came with.
@@ -95,7 +94,7 @@ attempt('start-up', () => {
       full.crossOrigin = 'anonymous'; // (a script element made by script is async already)
       // Blocked, refused by its integrity check, or not found: say so once, never retry.
       full.onerror = () => fail(`could not load ${full.src}`);
-      doc.documentElement.appendChild(full); // (any element runs a script; <head> may be missing)
+      doc.documentElement.append(full); // (any element runs a script; <head> may be missing)
     });
 
   // Once the full bundle has taken over, a saved reference to this API (`const S = SegmentSentry`, or a method

@@ -70,7 +70,7 @@ test('our Trusted Types policy, which the page can reach on the handoff, makes U
     const policy = scriptUrlPolicy('https://cdn.example/segment-sentry/1.0/segment-sentry.loader.min.js?v=1') as unknown as { name: string; createScriptURL(name: string): string };
     expect(policy.name).toBe('segment-sentry');
     expect(policy.createScriptURL('segment-sentry.replay.min.js')).toBe('https://cdn.example/segment-sentry/1.0/segment-sentry.replay.min.js');
-    for (const other of ['https://evil.example/x.js', '//evil.example/x.js', 'http:evil.example', '../x.js', 'sub/x.js', 'x.js?y', 'javascript:alert(1)', ''])
+    for (const other of ['https://evil.example/x.js', '//evil.example/x.js', 'http:evil.example', '../x.js', 'sub/x.js', 'x.js?y', 'javascript:alert(1)', '', '.', '..', 'other.js', 'segment-sentry.min.js/x'])
       expect(policy.createScriptURL(other), other).toBe('');
   } finally {
     global.window = before;

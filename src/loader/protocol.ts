@@ -33,12 +33,13 @@ type TrustedTypes = { createPolicy(name: string, rules: { createScriptURL(name: 
 export type TrustedTypesWindow = Window & { trustedTypes?: TrustedTypes };
 
 /**
- * Our Trusted Types policy: it makes URLs of plain file names in the folder of `base` (our own script's URL) only,
+ * Our Trusted Types policy: it makes URLs of our own files' names in the folder of `base` (our own script's URL) only,
  * whoever asks (it is kept on the handoff, which the page can read). Throws where the page has no Trusted Types
  * (the callers then use the plain URL) and where its CSP's trusted-types list lacks our policy.
  */
 export function scriptUrlPolicy(base: string): ScriptUrlPolicy {
-  return (window as TrustedTypesWindow).trustedTypes!.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^[\w.-]+$/.test(name) ? new URL(name, base).href : '') });
+  // (Our files' names only: not `.` or `..`, which would name a folder.)
+  return (window as TrustedTypesWindow).trustedTypes!.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (name) => (/^segment-sentry[\w.]*\.js$/.test(name) ? new URL(name, base).href : '') });
 }
 
 /**
@@ -70,7 +71,7 @@ export function addScript(handoff: LoaderHandoff, base: string, file: string, in
   script.nonce = nonce as string; // (a string wherever there is a base URL: both come from our own tag)
   script.crossOrigin = 'anonymous'; // (a script element made by script is async already)
   script.onerror = () => fail(`could not load ${script.src}`);
-  doc.documentElement.appendChild(script); // (any element runs a script; <head> may be missing)
+  doc.documentElement.append(script); // (any element runs a script; <head> may be missing)
 }
 /**
  * The one cap on what is kept before Sentry runs, on either path (loader or full bundle): up to 30
@@ -115,7 +116,7 @@ export interface LoaderHandoff {
    * true: the loader's plugin is registered with analytics.js; false: reaching analytics.js failed (a global that is
    * not Segment's), which was said once and is never tried again; unset: analytics.js is not there yet.
    */
-  analyticsConnected?: boolean;
+  registered?: boolean;
   /** The latest init call's arguments: kept outside the cap. */
   init?: unknown[];
   /**
@@ -250,17 +251,17 @@ type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string
  * and never retried.
  */
 export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKey?: string): void {
-  if (handoff.analyticsConnected != null) return;
+  if (handoff.registered != null) return;
   // (false from here: a getter or register that throws leaves it so, and it is not tried again)
-  handoff.analyticsConnected = false;
+  handoff.registered = false;
   const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
-  if (!analytics || typeof analytics.register !== 'function') return void delete handoff.analyticsConnected;
+  if (!analytics || typeof analytics.register !== 'function') return void delete handoff.registered;
   // A kept call's consent (Segment's consent tools stamp it on each call in a plugin of their own, after
   // dispatch_start) is heard now, in its place among the page's other consent calls.
   const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>
     handoff.forward ? handoff.forward(type, event) : (hearConsentOf(handoff, event), keep(handoff.analytics, [type, event]));
   analytics.register(sentryPlugin(__SEGMENT_SENTRY_VERSION__, deliver));
-  handoff.analyticsConnected = true;
+  handoff.registered = true;
   if (analytics.on) {
     analytics.on('reset', () => deliver('reset'));
     // Every consent change, even one a blocking middleware drops before our plugin (see watchConsent, which

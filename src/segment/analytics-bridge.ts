@@ -90,6 +90,6 @@ export function connectAnalytics(
   untilAnalyticsConnects(win, () => {
     keepAnalyticsCalls(win, handoff, globalKey);
     // Not there yet (look again later), or not Segment's (said once, never tried again).
-    return handoff.analyticsConnected ? connected() : handoff.analyticsConnected === false;
+    return handoff.registered ? connected() : handoff.registered === false;
   });
 }
