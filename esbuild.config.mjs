@@ -340,7 +340,7 @@ export async function build() {
         extraHashes[file] = sriHash(code, 'sha256');
       }
     }
-    const [, minified] = await Promise.all(
+    const built = await Promise.all(
       outputs.map((output) =>
         buildOne({
           ...bundleOptions,
@@ -351,6 +351,7 @@ export async function build() {
         }),
       ),
     );
+    const minified = built[outputs.findIndex((output) => output.minify)];
     if (!minified) throw new Error('the full bundle was not built');
     // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
     await writeFile('dist/meta.json', JSON.stringify(minified.result.metafile));

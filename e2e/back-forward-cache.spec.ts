@@ -2,7 +2,7 @@
 // on (a browser launched otherwise, a WebKit session of its own) forces a worker of its own, which Playwright
 // allows for a whole file only. Beside the offline queue's tests in network.spec.ts: it is about its channel.
 import type { LaunchOptions, WorkerInfo } from '@playwright/test';
-import { capture, deleteOfflineDatabase, expect, poll, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
+import { busyOnceForEachEvent, capture, deleteOfflineDatabase, expect, poll, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
 import type { WebDriverPage } from './support/webdriver-page';
 
 // Chromium without Playwright's --disable-back-forward-cache; Firefox keeps its own settings (it has the cache on).
@@ -46,10 +46,9 @@ async function backForwardJourney(
   await visitor.goto(pageUrl({ headers: CACHEABLE, beforeBundle: tellShows, ...(withBundle ? {} : { bundle: null }) }));
   await poll(shows).toEqual(['loaded']);
   if (withBundle) {
-    // Started, with its transport and the queue's channel made, and the queue's database open: the event's first
-    // request answered 503, it went through the queue and arrived.
-    let answered = 0;
-    ingest.respondWith(project.id, () => (answered++ === 0 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 }));
+    // Started, with its transport and the queue's channel made, and the queue's database open: the event went
+    // through the queue (as the one after coming back will) and arrived.
+    busyOnceForEachEvent(ingest, project);
     await capture(page, `sent before leaving ${id}`);
     await project.waitForError(`sent before leaving ${id}`, 20_000);
   }
@@ -60,7 +59,7 @@ async function backForwardJourney(
   await visitor.goBack();
   await poll(() => shows().length).toBe(2);
   if (withBundle) {
-    // Restored, its queue goes on (its database opened again).
+    // Restored, its queue goes on (its database opened again): this event goes through it too.
     await capture(page, `sent after coming back ${id}`);
     await project.waitForError(`sent after coming back ${id}`, 20_000);
   }

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { capture, deleteOfflineDatabase, describeEvent, everyEngine, expect, inChromiumOnly, pastTheQueuesNextSend, poll, queuedOffline, test, type BrowserPage } from './support/fixtures';
+import { busyOnceForEachEvent, capture, deleteOfflineDatabase, describeEvent, everyEngine, expect, inChromiumOnly, pastTheQueuesNextSend, poll, queuedOffline, test, type BrowserPage } from './support/fixtures';
 import { sendClientReports } from './support/client-reports';
 import { closedPort } from '../scripts/dev/closed-port.mjs';
 
@@ -267,13 +267,7 @@ test.describe('the offline queue after a send that went through', () => {
 // upgrades it (a versionchange reaches every connection, this page's own included). The page hidden, in the
 // back/forward cache, is e2e/back-forward-cache.spec.ts.
 everyEngine("the offline queue's database, open, does not block its deletion, and the queue goes on after it", async ({ openPage, page, ingest, project }) => {
-  // The first request of each capture is answered 503: the envelope goes through the queue (its database opened).
-  const answered = new Map<string, number>();
-  ingest.respondWith(project.id, ({ items }) => {
-    const name = items.map((item) => (item.type === 'event' ? describeEvent(item.payload as never) : '')).join('');
-    answered.set(name, (answered.get(name) ?? 0) + 1);
-    return answered.get(name) === 1 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 };
-  });
+  busyOnceForEachEvent(ingest, project); // each capture goes through the queue, its database opened
   await openPage(); // no release set, so Sentry sends no session envelope
   await capture(page, 'kept before the deletion');
   await project.waitForError('kept before the deletion', 20_000);

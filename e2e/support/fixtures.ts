@@ -26,7 +26,7 @@ export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
 export { ConsoleLog };
 export { capture, describeEvent, pastTheQueuesNextSend, PREFIX, Project, sendSentinel } from './ingest-project';
-export { deleteOfflineDatabase, offlineDatabaseExists, queuedOffline } from './offline-queue';
+export { busyOnceForEachEvent, deleteOfflineDatabase, offlineDatabaseExists, queuedOffline } from './offline-queue';
 
 interface TestFixtures {
   project: Project;

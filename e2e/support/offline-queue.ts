@@ -1,5 +1,7 @@
 // Our IndexedDB offline queue as a test sees it from the page.
+import type { IngestServer } from '../../scripts/dev/ingest-server.mjs';
 import type { BrowserPage } from './browser-page';
+import { describeEvent, type Project } from './ingest-project';
 
 /**
  * How many envelopes wait in our IndexedDB offline queue (0 when there is no queue). Looking creates nothing:
@@ -41,3 +43,16 @@ export const deleteOfflineDatabase = (page: BrowserPage): Promise<'deleted' | 'b
         setTimeout(() => resolve('no answer'), 5000);
       }),
   );
+
+/**
+ * The ingest answers the first request of each event 503 (busy, Retry-After: 1 s) and the next ones 200: every
+ * event then goes through our offline queue (its database opened), and arrives a second later.
+ */
+export function busyOnceForEachEvent(ingest: IngestServer, project: Project): void {
+  const answered = new Map<string, number>();
+  ingest.respondWith(project.id, ({ items }) => {
+    const name = items.map((item) => (item.type === 'event' ? describeEvent(item.payload as never) : '')).join('');
+    answered.set(name, (answered.get(name) ?? 0) + 1);
+    return answered.get(name) === 1 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 };
+  });
+}

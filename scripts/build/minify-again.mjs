@@ -1,5 +1,5 @@
 // The second minifier pass, after esbuild's, and the same in a worker thread (terser is synchronous JavaScript: two
-// files are minified side by side only on two threads, which cut the build from 11 s to 7 s on a 2-core machine).
+// files are minified side by side only on two threads; docs/development.md, «The run», says what it saves).
 import { readFile, writeFile } from 'node:fs/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { minify as terserMinify } from 'terser';
@@ -35,7 +35,7 @@ export function minifyAgainInWorker(file, options = {}) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { file, options } });
     worker.once('message', () => resolve());
-    worker.once('error', reject);
+    worker.once('error', (error) => reject(new Error(`minifying ${file}: ${error.message}`, { cause: error })));
     worker.once('exit', (code) => reject(new Error(`the minifier's thread for ${file} ended (${code}) before it was done`)));
   });
 }

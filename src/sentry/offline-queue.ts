@@ -52,11 +52,14 @@ function indexedDbQueue() {
     channel.onmessage = () => (mayHoldSome = true);
   } catch {}
   // A connection left open blocks every other page of the site that deletes or upgrades the database (and a page
-  // in the back/forward cache cannot answer their versionchange): it is closed when one asks and when this page is
-  // hidden, and opened again on the next use.
+  // in the back/forward cache cannot answer their versionchange): it is closed when one asks and when the visitor
+  // leaves this page (pagehide), and opened again on the next use; so is one the browser closed itself. A page
+  // back from the back/forward cache looks in the queue again after its next send that goes through (another
+  // tab's signal may have come while it was frozen).
   const close = () => {
     database?.then((db) => db.close(), () => undefined);
     database = undefined;
+    mayHoldSome = true;
   };
   addEventListener('pagehide', close);
   const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
@@ -65,7 +68,7 @@ function indexedDbQueue() {
       const open = indexedDB.open(OFFLINE_DB_NAME);
       open.onupgradeneeded = () => open.result.createObjectStore(STORE);
       settled(open).then((db) => {
-        db.onversionchange = close;
+        db.onversionchange = db.onclose = close;
         resolve(db);
       }, reject);
     });
