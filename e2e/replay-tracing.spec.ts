@@ -155,7 +155,7 @@ test.describe('tracing: page names and where the trace headers go', () => {
 });
 
 test.describe('replay and consent', () => {
-  inChromiumOnly('the consent gate and our stop on a "no" are the same code in every engine');
+  inChromiumOnly('the consent gate is the same code in every engine (the stop on a "no" is below, in every engine)');
   const CONSENT = { consentSettings: { categories: ['Analytics'] } };
 
   test('consent not answered: the replay file is not even fetched, so nothing is recorded; a "yes" starts it', async ({ openPage, page, project }) => {
@@ -173,21 +173,22 @@ test.describe('replay and consent', () => {
     const snapshot = events.find((event) => event.type === 2);
     expect(snapshot?.timestamp).toBeGreaterThanOrEqual(granted * 1000 - 50);
   });
+});
 
-  test('a "no" stops the recording and drops its buffer: after a later "yes", an error comes without a replay', async ({ openPage, page, project }) => {
-    await openPage({ settings: { ...CONSENT, replaysOnErrorSampleRate: 1 }, body: BODY });
-    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
-    await page.click('#title');
-    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
-    await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') === null);
-    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-    await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no')));
-    const error = await project.waitForError('after the no');
-    expect(error.tags?.replayId).toBeUndefined();
-    await project.settle(page);
-    expect(project.items().filter((item) => item.type.startsWith('replay'))).toEqual([]);
-  });
+// Stopping the recorder (its observers and listeners) and dropping its buffer are worth every engine.
+everyEngine('replay and consent: a "no" stops the recording and drops its buffer: after a later "yes", an error comes without a replay', async ({ openPage, page, project }) => {
+  await openPage({ settings: { consentSettings: { categories: ['Analytics'] }, replaysOnErrorSampleRate: 1 }, body: BODY });
+  await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+  await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+  await page.click('#title');
+  await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
+  await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') === null);
+  await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+  await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no')));
+  const error = await project.waitForError('after the no');
+  expect(error.tags?.replayId).toBeUndefined();
+  await project.settle(page);
+  expect(project.items().filter((item) => item.type.startsWith('replay'))).toEqual([]);
 });
 
 test.describe('through the tunnel', () => {
