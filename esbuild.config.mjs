@@ -89,7 +89,7 @@ export const outputs = [
 export const extraFiles = [
   // `isolates`: the names of ISOLATED_EXTRA_NAMES the file must carry (renamed wherever they occur): Replay's
   // sessionStorage key (a page's own Sentry replay keeps its own), the XHR span mark (a page's own tracing its own).
-  { name: 'tracing', entry: 'src/extras/tracing.ts', isolates: /** @type {const} */ (['__sentry_xhr_span_id__']) },
+  { name: 'tracing', entry: 'src/extras/tracing.ts', isolates: /** @type {const} */ (['__sentry_xhr_span_id__', 'sentry_previous_trace']) },
   { name: 'replay', entry: 'src/extras/replay.ts', isolates: /** @type {const} */ (['sentryReplaySession']) },
 ];
 const trimmedMethods = (/** @type {string} */ file) => JSON.stringify(Object.keys(TRIMMED_FUNCTIONS[file] ?? {}));

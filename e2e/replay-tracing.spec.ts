@@ -152,6 +152,19 @@ test.describe('tracing: page names and where the trace headers go', () => {
       expect(headers?.baggage).toBeUndefined();
     }
   });
+
+  test('with no tracePropagationTargets, sentry-trace and baggage go to the page\'s own origin only', async ({ openPage, page, project, site, otherSite }) => {
+    const sent = new Map<string, Record<string, string>>();
+    page.on('request', (request) => void sent.set(request.url(), request.headers()));
+    await openPage({ settings: { tracesSampleRate: 1 } });
+    await waitForSegment(project, 'pageload');
+    const urls = [`${site.origin}/api/orders`, `${otherSite.origin}/api/orders`];
+    await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => undefined))), urls);
+    const [sameOrigin, otherOrigin] = urls.map((url) => sent.get(url) ?? {});
+    expect(sameOrigin?.['sentry-trace']).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-[01]$/);
+    expect(otherOrigin?.['sentry-trace']).toBeUndefined();
+    expect(otherOrigin?.baggage).toBeUndefined();
+  });
 });
 
 test.describe('replay and consent', () => {

@@ -35,6 +35,9 @@ export const ISOLATED_EXTRA_NAMES = {
   // The span of an XHR request, kept on the request object: a page's own Sentry with tracing would end ours (or we
   // its) in place of its own.
   __sentry_xhr_span_id__: '__segment_sentry_xhr_span_id__',
+  // The last trace, kept in sessionStorage to link the next page load's to it: a page's own Sentry with tracing
+  // would otherwise link its traces to ours (another DSN) and overwrite ours (and we its).
+  sentry_previous_trace: 'segment_sentry_previous_trace',
 };
 
 /**

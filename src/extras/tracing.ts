@@ -30,5 +30,9 @@ installExtra('tracing', (client) => {
   // each streamed span, which Sentry's inbound filters read.
   const httpContext = httpContextIntegration();
   client.on('processSpan', (span) => httpContext.processSpan?.(span, client));
+  // No targets in the settings (an empty list once checked): Sentry's default, the page's own origin only; an empty
+  // list given to Sentry would mean no request at all.
+  const options = client.getOptions();
+  if (!options.tracePropagationTargets?.length) delete options.tracePropagationTargets;
   return browserTracingIntegration();
 });

@@ -52,8 +52,9 @@ function indexedDbQueue() {
     channel.onmessage = () => (mayHoldSome = true);
   } catch {}
   // A connection left open blocks every other page of the site that deletes or upgrades the database (and a page
-  // in the back/forward cache cannot answer their versionchange): it is closed when one asks and when the visitor
-  // leaves this page (pagehide), and opened again on the next use; so is one the browser closed itself. A page
+  // in the back/forward cache cannot answer their versionchange): it is closed when one asks and when this page goes
+  // into that cache (pagehide, persisted), and opened again on the next use; so is one the browser closed itself.
+  // (A page unloaded for good keeps it to its end: a send that fails as it goes still stores its envelope.) A page
   // back from the back/forward cache looks in the queue again after its next send that goes through (another
   // tab's signal may have come while it was frozen).
   const close = () => {
@@ -61,7 +62,7 @@ function indexedDbQueue() {
     database = undefined;
     mayHoldSome = true;
   };
-  addEventListener('pagehide', close);
+  addEventListener('pagehide', (event) => event.persisted && close());
   const inStore = <T>(use: (store: IDBObjectStore) => Promise<T>): Promise<T | undefined> => {
     // Inside the promise: where storage is disabled, indexedDB is null (Firefox) or open() throws.
     database ??= new Promise((resolve, reject) => {
