@@ -6,7 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { buildNpmApp, type BuiltApp } from '../scripts/dev/npm-app.mjs';
-import { capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, poll, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
+import { blockDirectSends, capture, caseOfACrossing, describeEvent, everyEngine, expect, inChromiumOnly, poll, queuedOffline, test, type BrowserPage, type Project, type ScenarioArgs } from './support/fixtures';
 import { arrived, breadcrumbs, captureMessage, sentOnlyOnceGranted } from './support/segment-app';
 import { WRITE_KEY, type SegmentTraffic } from './support/segment';
 
@@ -247,14 +247,7 @@ test.describe('the settings the script honours, honoured in the npm app', () => 
     segment,
   }) => {
     const tunnelUrl = await mountTunnel(site, `/sentry-tunnel-${project.id}`, [project.dsn]);
-    // EasyPrivacy's rule (?sentry_key=) at the ingest: a request straight from the page never gets through.
-    const direct: string[] = [];
-    ingest.respondWith(project.id, ({ items }) => {
-      const url = items[0]?.url ?? '';
-      if (!new URL(url).searchParams.has('sentry_key')) return undefined;
-      direct.push(url);
-      return { unreachable: true };
-    });
+    const direct = blockDirectSends(ingest, project);
     sentryInTheSegmentApp(segment, { config: project.dsn, tunnel: new URL(tunnelUrl).pathname });
     await openApp({ openPage, site }, { config: { throwAtStart: 'thrown as the app starts' } });
     await project.waitForError('Error: thrown as the app starts');

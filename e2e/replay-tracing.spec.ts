@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
-import { everyEngine, expect, inChromiumOnly, test, type IngestItem, type Project } from './support/fixtures';
+import { blockDirectSends, everyEngine, expect, inChromiumOnly, test, type IngestItem, type Project } from './support/fixtures';
 import { hostSentryBundle } from './support/host-sentry';
 import { segmentSnippet } from './support/segment';
 
@@ -209,13 +209,7 @@ test.describe('through the tunnel', () => {
 
   test('streamed spans and replay segments pass a tunnel on the page\'s origin, with Sentry\'s ingest unreachable from the page', async ({ openPage, page, site, ingest, project }) => {
     const tunnelUrl = await mountTunnel(site, `/sentry-tunnel-${project.id}`, [project.dsn], { maxBodyBytes: 10 * 1024 * 1024 });
-    const direct: string[] = [];
-    ingest.respondWith(project.id, ({ items }) => {
-      const url = items[0]?.url ?? '';
-      if (!new URL(url).searchParams.has('sentry_key')) return undefined;
-      direct.push(url);
-      return { unreachable: true };
-    });
+    const direct = blockDirectSends(ingest, project);
     await openPage({ settings: { tunnel: new URL(tunnelUrl).pathname, tracesSampleRate: 1, replaysOnErrorSampleRate: 1 }, body: BODY });
     await waitForSegment(project, 'pageload');
     await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });

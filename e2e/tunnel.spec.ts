@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { mountTunnel } from '../scripts/dev/mount-tunnel.mjs';
 import { sendClientReports } from './support/client-reports';
-import { everyEngine, expect, poll, queuedOffline, test, type Project, type StaticServerFixture } from './support/fixtures';
+import { blockDirectSends, everyEngine, expect, poll, queuedOffline, test, type Project, type StaticServerFixture } from './support/fixtures';
 
 // The errors this file's pages throw on purpose; any other page error fails a test (e2e/support/fixtures.ts).
 test.use({ expectedPageErrors: [/uncaught, through the tunnel/] });
@@ -36,15 +36,7 @@ test.describe('through a tunnel, with Sentry\'s ingest blocked as a content bloc
       consoleLog,
     }) => {
       const tunnelUrl = await tunnelFor(site, project);
-      // A content blocker's rule (EasyPrivacy: ?sentry_key=) at the ingest, so it holds in every engine: a request
-      // straight from the page is cut off; the tunnel forwards with no query, and gets through.
-      const direct: string[] = [];
-      ingest.respondWith(project.id, ({ items }) => {
-        const url = items[0]?.url ?? '';
-        if (!new URL(url).searchParams.has('sentry_key')) return undefined;
-        direct.push(url);
-        return { unreachable: true };
-      });
+      const direct = blockDirectSends(ingest, project);
       await openPage({
         ...(bundle && { bundle }),
         settings: { tunnel: new URL(tunnelUrl).pathname, release: 'tunnel@1.0.0', ignoreErrors: ['dropped on purpose'] },

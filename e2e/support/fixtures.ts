@@ -25,7 +25,7 @@ export const poll: typeof expect.poll = (generator, options = {}) =>
 export type { BrowserPage, Event, IngestItem, PageOptions };
 export type StaticServerFixture = StaticServer;
 export { ConsoleLog };
-export { capture, describeEvent, pastTheQueuesNextSend, PREFIX, Project, sendSentinel } from './ingest-project';
+export { blockDirectSends, capture, describeEvent, pastTheQueuesNextSend, PREFIX, Project, sendSentinel } from './ingest-project';
 export { busyOnceForEachEvent, deleteOfflineDatabase, offlineDatabaseExists, queuedOffline } from './offline-queue';
 
 interface TestFixtures {

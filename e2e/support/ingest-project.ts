@@ -94,3 +94,19 @@ export function describeEvent(event: Event): string {
   const exception = event.exception?.values?.map((value) => `${value.type}: ${value.value}`).join(' / ');
   return exception ?? event.logentry?.message ?? '(no message)';
 }
+
+/**
+ * A content blocker's rule (EasyPrivacy: ?sentry_key=) at the ingest, so it holds in every engine: a request
+ * straight from the page is cut off, as an unreachable network; a tunnel forwards with no query, and gets through.
+ * Returns the URLs it cut off.
+ */
+export function blockDirectSends(ingest: IngestServer, project: Project): string[] {
+  const direct: string[] = [];
+  ingest.respondWith(project.id, ({ items }) => {
+    const url = items[0]?.url ?? '';
+    if (!new URL(url).searchParams.has('sentry_key')) return undefined;
+    direct.push(url);
+    return { unreachable: true };
+  });
+  return direct;
+}
