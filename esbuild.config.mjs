@@ -114,6 +114,8 @@ export function extraFileOptions({ entry, isolates }, minify, mangleCache, copy 
       ...define,
       __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
       __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
+      // (a script's own URL is its document.currentScript's: src/extras/install.ts; the npm plugin's are modules)
+      'import.meta.url': 'undefined',
     },
     plugins: [sentrySource([isolateSentryNames(copy, { extraFile: [...isolates] })], { fingerprints: false })],
   };
@@ -134,7 +136,7 @@ export function pluginExtraFileOptions(extraFile, mangleCache) {
     format: 'esm',
     outfile: `dist/plugin/${extraFile.name}.mjs`,
     mangleProps: pluginSentryOptions.mangleProps,
-    define: { ...options.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+    define: { ...Object.fromEntries(Object.entries(options.define ?? {}).filter(([name]) => name !== 'import.meta.url')), __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   };
 }
 /** @param {string} name @param {boolean} minify */
