@@ -51,10 +51,10 @@ const FEATURES = [
         file: 'src/api/start-sentry.ts',
         cut: `settings.consentCategories.length > 0
       ? createConsentGate(settings.consentCategories, preferences, forgetVisitor, (granted) =>
-          granted ? loadExtraFiles?.() : client.emit(CONSENT_REVOKED_HOOK as 'close'),
+          ((client as unknown as ConsentHook).emit(CONSENT_HOOK, granted), granted && loadExtraFiles?.()),
         )
       : undefined`,
-        becomes: '(CONSENT_REVOKED_HOOK, undefined as ConsentGate | undefined)',
+        becomes: '(CONSENT_HOOK, undefined as ConsentGate | undefined)',
       },
     ],
   },
