@@ -72,10 +72,12 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
-export const outputs = [
-  { outfile: 'dist/segment-sentry.js', minify: false },
-  { outfile: 'dist/segment-sentry.min.js', minify: true, mangleProps: new RegExp(`^(${SDK_PRIVATE_MEMBERS.join('|')})$`) },
-];
+/**
+ * The minified full bundle: named, because the extra files, the plugin's Sentry part and the feature-cost table take
+ * its renaming of the SDK's private members from it (a position in `outputs` could change under them unseen).
+ */
+export const minifiedOutput = { outfile: 'dist/segment-sentry.min.js', minify: true, mangleProps: new RegExp(`^(${SDK_PRIVATE_MEMBERS.join('|')})$`) };
+export const outputs = [{ outfile: 'dist/segment-sentry.js', minify: false }, minifiedOutput];
 
 /**
  * The extra files (src/extras/, docs/replay-tracing.md): tracing and Session Replay, fetched by the full bundle from
@@ -105,13 +107,15 @@ export function extraFileOptions({ entry, isolates }, minify, mangleCache, copy 
     ...bundleOptions,
     entryPoints: [entry],
     minify,
-    ...(minify ? { mangleProps: outputs[1]?.mangleProps, mangleCache } : {}),
+    ...(minify ? { mangleProps: minifiedOutput.mangleProps, mangleCache } : {}),
     // Class fields (ES2022: web-vitals' and rrweb's) lowered to assignments, to stay at the syntax level of the rest.
     supported: { ...bundleOptions.supported, 'class-field': false, 'class-static-field': false, 'class-private-field': false, 'class-private-method': false, 'class-static-blocks': false },
     define: {
       ...define,
       __TRIMMED_SCOPE_METHODS__: trimmedMethods('core/build/esm/scope.js'),
       __TRIMMED_CLIENT_METHODS__: trimmedMethods('core/build/esm/client.js'),
+      // (a script's own URL is its document.currentScript's: src/extras/install.ts; the npm plugin's are modules)
+      'import.meta.url': 'undefined',
     },
     plugins: [sentrySource([isolateSentryNames(copy, { extraFile: [...isolates] })], { fingerprints: false })],
   };
@@ -132,7 +136,7 @@ export function pluginExtraFileOptions(extraFile, mangleCache) {
     format: 'esm',
     outfile: `dist/plugin/${extraFile.name}.mjs`,
     mangleProps: pluginSentryOptions.mangleProps,
-    define: { ...options.define, __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
+    define: { ...Object.fromEntries(Object.entries(options.define ?? {}).filter(([name]) => name !== 'import.meta.url')), __SEGMENT_SENTRY_NPM_PLUGIN__: 'true' },
   };
 }
 /** @param {string} name @param {boolean} minify */
@@ -221,7 +225,7 @@ export const pluginSentryOptions = {
     },
   ],
   minify: true,
-  mangleProps: outputs[1]?.mangleProps,
+  mangleProps: minifiedOutput.mangleProps,
 };
 
 export { minifyAgain } from './scripts/build/minify-again.mjs';
@@ -328,7 +332,7 @@ export async function build() {
    * then the full bundle, and the loader with the full bundle's hash.
    */
   const scriptBundles = async () => {
-    const probe = await esbuild.build({ ...bundleOptions, ...outputs[1], plugins: scriptBundlePlugins(), write: false, mangleCache: {}, define: { ...bundleOptions.define, ...extraDefines(true, {}) } });
+    const probe = await esbuild.build({ ...bundleOptions, ...minifiedOutput, plugins: scriptBundlePlugins(), write: false, mangleCache: {}, define: { ...bundleOptions.define, ...extraDefines(true, {}) } });
     let mangleCache = probe.mangleCache ?? {};
     /** @type {Record<string, string>} extra file name → its sha256 SRI value */
     const extraHashes = {};
@@ -351,7 +355,7 @@ export async function build() {
         }),
       ),
     );
-    const minified = built[outputs.findIndex((output) => output.minify)];
+    const minified = built[outputs.indexOf(minifiedOutput)];
     if (!minified) throw new Error('the full bundle was not built');
     // esbuild's metafile says what each module costs (https://esbuild.github.io/analyze/).
     await writeFile('dist/meta.json', JSON.stringify(minified.result.metafile));

@@ -67,6 +67,20 @@ const hostPages: HostPage[] = [
     variants: ['loader'],
   },
   {
+    // The tag is then found by its file name: a tag before ours that carries the name in its query (or fragment)
+    // must not be taken for ours, or the full bundle, the extra files and our Trusted Types policy would come from
+    // its folder. (type="text/plain": the decoys are never fetched, in any engine.)
+    name: 'the loader as a module script, after decoy tags that carry its file name in a query and a fragment',
+    page: (bundle, { other }) =>
+      loadedByThePage(
+        bundle,
+        `<script type="text/plain" src="${other}/decoy/tag.js?next=/dist/segment-sentry.loader.min.js"></script>` +
+          `<script type="text/plain" src="${other}/decoy/tag.js#/segment-sentry.loader.min.js"></script>` +
+          '<script type="module" src="BUNDLE"></script>',
+      ),
+    variants: ['loader'],
+  },
+  {
     name: 'the loader with defer',
     page: (bundle) => loadedByThePage(bundle, '<script defer src="BUNDLE"></script>'),
     variants: ['loader', 'full bundle'],

@@ -362,6 +362,29 @@ test.describe('Segment from npm: tracing and Session Replay as chunks of the app
   inChromiumOnly("the import() of our chunks is the bundlers' code, not the engine's; the recording itself runs in every engine on script pages (replay-tracing.spec.ts)");
   const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+  test('a "no" in the app stops the trace headers to its own API, and a "yes" again brings them back (the same consent path as script pages)', async ({ openPage, site, page, project, segment }) => {
+    sentryInTheSegmentApp(segment, { config: project.dsn, consentSettings: { categories: ['Analytics'] } });
+    const api = `/npm-api-${project.id}/`;
+    const received = new Map<string, string | undefined>();
+    site.mount(`${api}*`, (request, response) => {
+      received.set(new URL(request.url ?? '/', site.origin).pathname.slice(api.length), request.headers['sentry-trace'] as string | undefined);
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+    const call = (name: string) => page.evaluate((url) => fetch(url).then((response) => response.text()), `${site.origin}${api}${name}`);
+    await openApp({ openPage, site }, { config: { options: { pageSettings: { tracesSampleRate: 1, tracePropagationTargets: [`${site.origin}${api}`] } } } });
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+    await project.waitForItem('span', (payload) => payload.items.some((span: { is_segment: boolean; attributes: Record<string, { value: unknown }> }) => span.is_segment && span.attributes['sentry.op']?.value === 'pageload'), 'pageload segment span', 20_000);
+    await call('before');
+    expect(received.get('before'), 'before the "no"').toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}/);
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
+    await call('after');
+    expect(received.has('after')).toBe(true);
+    expect(received.get('after'), 'after the "no"').toBeUndefined();
+    await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+    await call('again');
+    expect(received.get('again'), 'after a "yes" again').toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}/);
+  });
+
   for (const bundler of BUNDLERS) {
     test(`${bundler}: with the four settings off no extra chunk is fetched; with replaysOnErrorSampleRate 1 an error sends the replay buffered before it, linked to it`, async ({ openPage, site, page, project, segment }) => {
       sentryInTheSegmentApp(segment, { config: project.dsn });

@@ -176,7 +176,10 @@ test.describe('replay and consent', () => {
     page.on('request', (request) => void (EXTRA_FILE.test(request.url()) && fetched.push(request.url())));
     await openPage({ settings: { ...CONSENT, replaysSessionSampleRate: 1 }, body: BODY });
     await page.evaluate(() => window.SegmentSentry?.captureMessage('kept for consent'));
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+    // Sentry has started (its flush says an event waits for consent), and the extra files' tags are added as it
+    // starts, where sending is allowed: had it asked for the file, its tag would be in the page now.
+    expect(await page.evaluate(() => window.SegmentSentry?.flush(5000)), 'an event waits for consent').toBe(false);
+    expect(await page.evaluate(() => [...document.scripts].map((script) => script.src).filter((src) => /segment-sentry\.replay/.test(src)))).toEqual([]);
     expect(fetched).toEqual([]);
     const granted = await page.evaluate(() => (window.SegmentSentry?.setConsent({ Analytics: true }), Date.now() / 1000));
     await project.waitForError('kept for consent');
@@ -189,19 +192,102 @@ test.describe('replay and consent', () => {
 });
 
 // Stopping the recorder (its observers and listeners) and dropping its buffer are worth every engine.
-everyEngine('replay and consent: a "no" stops the recording and drops its buffer: after a later "yes", an error comes without a replay', async ({ openPage, page, project }) => {
+everyEngine('replay and consent: a "no" stops the recording and drops its buffer; a "yes" again records anew, nothing from before the "no"', async ({ openPage, page, project, site }) => {
+  const fetchedBefore = site.paths.length;
   await openPage({ settings: { consentSettings: { categories: ['Analytics'] }, replaysOnErrorSampleRate: 1 }, body: BODY });
   await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
   await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+  const before = await page.evaluate(() => JSON.parse(sessionStorage.getItem('segmentSentryReplaySession') ?? '{}').id as string);
   await page.click('#title');
   await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: false }));
   await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') === null);
-  await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
-  await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no')));
-  const error = await project.waitForError('after the no');
-  expect(error.tags?.replayId).toBeUndefined();
+  // The "yes" again: a new session, recorded from the "yes" on (a full snapshot then), on the same integration.
+  const granted = await page.evaluate(() => (window.SegmentSentry?.setConsent({ Analytics: true }), Date.now()));
+  await page.waitForFunction(() => sessionStorage.getItem('segmentSentryReplaySession') !== null, undefined, { timeout: 15_000 });
+  await page.evaluate(() => window.SegmentSentry?.captureException(new Error('after the no, and a yes again')));
+  const error = await project.waitForError('after the no, and a yes again');
+  const replayEvent = (await project.waitForItem('replay_event', () => true, 'replay_event', 20_000)).payload;
+  expect(error.tags?.replayId, 'the error names the new replay').toBe(replayEvent.replay_id);
+  expect(replayEvent.replay_id, 'a new session, not the one of before the "no"').not.toBe(before);
+  type RecordingEvent = { type: number; timestamp: number; data?: { tag?: string } };
+  const events = JSON.parse(recordingText(await project.waitForItem('replay_recording', () => true, 'replay_recording', 20_000))) as RecordingEvent[];
+  expect(events.filter((event) => event.type === 2).length, 'a full snapshot, taken after the "yes"').toBeGreaterThan(0);
+  // Nothing from before the "yes" (the click before the "no" included), but the page's own performance entries,
+  // which Sentry adds to each recording it starts, from the Performance API.
+  const fromBefore = events.filter((event) => event.timestamp < granted - 50 && event.data?.tag !== 'performanceSpan');
+  expect(fromBefore).toEqual([]);
   await project.settle(page);
-  expect(project.items().filter((item) => item.type.startsWith('replay'))).toEqual([]);
+  expect(project.items('replay_event').map((item) => item.payload.replay_id)).toEqual([replayEvent.replay_id]);
+  // The file came once: a "yes" again starts the integration it added, and adds none.
+  expect(site.paths.slice(fetchedBefore).filter((path) => /segment-sentry\.replay/.test(path))).toHaveLength(1);
+});
+
+// What the engine runs (its fetch, its sessionStorage, the SDK's span timing in it) is worth every engine.
+everyEngine('tracing and consent: after a "no", requests to the targets carry no trace headers, the transaction under way is dropped and no span starts; a "yes" again resumes, in a new trace', async ({ openPage, page, project, site }) => {
+  // Our own endpoint on the page's origin, listed in tracePropagationTargets: it notes the headers each request carried.
+  const api = `/api-${project.id}/`;
+  const received = new Map<string, { trace?: string; baggage?: string }>();
+  site.mount(`${api}*`, (request, response) => {
+    received.set(new URL(request.url ?? '/', site.origin).pathname.slice(api.length), {
+      trace: request.headers['sentry-trace'] as string | undefined,
+      baggage: request.headers.baggage as string | undefined,
+    });
+    response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+  });
+  const call = (name: string) => page.evaluate((url) => fetch(url).then((response) => response.text()), `${site.origin}${api}${name}`);
+  await openPage({ settings: { consentSettings: { categories: ['Analytics'] }, tracesSampleRate: 1, tracePropagationTargets: [`${site.origin}${api}`] }, body: BODY });
+  await page.evaluate(() => window.SegmentSentry?.setConsent({ Analytics: true }));
+  await waitForSegment(project, 'pageload');
+  await call('before');
+  expect(received.get('before')?.trace, 'before the "no", the target gets sentry-trace').toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}(-[01])?$/);
+  expect(received.get('before')?.baggage).toContain('sentry-trace_id=');
+  // A navigation starts a transaction, and a request made in it carries its trace; the "no" comes while it is under
+  // way, and the "yes" again right after: a transaction left running (or spans of it left in the buffer) would
+  // be sent after the "yes".
+  const denied = await page.evaluate(async ({ during, after }) => {
+    history.pushState({}, '', '/during-the-no');
+    await fetch(during).then((response) => response.text());
+    window.SegmentSentry?.setConsent({ Analytics: false });
+    const at = Date.now() / 1000;
+    await fetch(after).then((response) => response.text());
+    return at;
+  }, { during: `${site.origin}${api}during`, after: `${site.origin}${api}after` });
+  const traceOf = (name: string) => received.get(name)?.trace?.split('-')[0];
+  const underWay = traceOf('during');
+  expect(underWay, "the navigation's trace").toMatch(/^[0-9a-f]{32}$/);
+  expect(received.get('after'), 'after the "no", the target gets no sentry-trace and no baggage').toEqual({ trace: undefined, baggage: undefined });
+  const granted = await page.evaluate(() => (window.SegmentSentry?.setConsent({ Analytics: true }), Date.now() / 1000));
+  await call('granted-again');
+  expect(traceOf('granted-again'), 'a "yes" again: the headers again, of a new trace').toMatch(/^[0-9a-f]{32}$/);
+  expect(traceOf('granted-again')).not.toBe(underWay);
+  // The sentinel: sent after the "yes" again and its request; nothing of the trace under way at the "no" came, and
+  // no span started while it held.
+  await project.settle(page);
+  const spans = project.items('span').flatMap(spansOf) as Array<Span & { start_timestamp: number }>;
+  expect(spans.filter((span) => span.trace_id === underWay).map((span) => `${op(span)} ${span.name}`), 'the trace under way at the "no"').toEqual([]);
+  expect(spans.filter((span) => span.start_timestamp >= denied && span.start_timestamp < granted).map((span) => `${op(span)} ${span.name}`), 'spans of the denied time').toEqual([]);
+});
+
+test.describe("the extra files' frames are ours", () => {
+  inChromiumOnly('which frames are ours is decided by our own code from their URLs, the same in every engine');
+
+  test("a page's error thrown through tracing's wrapper of fetch has no frame of the tracing file, and keeps the page's", async ({ openPage, page, project }) => {
+    // The page's own fetch (a stub that throws), wrapped by the full bundle's breadcrumbs and then by tracing's
+    // request instrumentation: the error passes both wrappers on its way out.
+    await openPage({ settings: { tracesSampleRate: 1 }, beforeBundle: `<script>window.fetch = function pageFetch() { throw new Error('fetch is disabled here'); };</script>` });
+    await waitForSegment(project, 'pageload');
+    await page.evaluate(() => {
+      try {
+        void fetch('/anything');
+      } catch (error) {
+        window.SegmentSentry?.captureException(error);
+      }
+    });
+    const event = await project.waitForError('fetch is disabled here');
+    const frames = event.exception?.values?.[0]?.stacktrace?.frames ?? [];
+    expect(frames.map((frame) => frame.function), "the page's own frame").toContain('pageFetch');
+    expect(frames.map((frame) => frame.filename ?? '').filter((file) => /segment-sentry\./.test(file))).toEqual([]);
+  });
 });
 
 test.describe('through the tunnel', () => {

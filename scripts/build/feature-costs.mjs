@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { bundleOptions, extraDefines, extraFileName, minifyAgain, outputs, sizes, sriHash } from '../../esbuild.config.mjs';
+import { bundleOptions, extraDefines, extraFileName, minifiedOutput, minifyAgain, sizes, sriHash } from '../../esbuild.config.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = fileURLToPath(new URL('../../bench/out/', import.meta.url));
@@ -51,10 +51,10 @@ const FEATURES = [
         file: 'src/api/start-sentry.ts',
         cut: `settings.consentCategories.length > 0
       ? createConsentGate(settings.consentCategories, preferences, forgetVisitor, (granted) =>
-          granted ? loadExtraFiles?.() : client.emit(CONSENT_REVOKED_HOOK as 'close'),
+          ((client as unknown as ConsentHook).emit(CONSENT_HOOK, granted), granted && loadExtraFiles?.()),
         )
       : undefined`,
-        becomes: '(CONSENT_REVOKED_HOOK, undefined as ConsentGate | undefined)',
+        becomes: '(CONSENT_HOOK, undefined as ConsentGate | undefined)',
       },
     ],
   },
@@ -157,7 +157,7 @@ async function gzipWithout(/** @type {Feature | undefined} */ feature, /** @type
     plugins: [without(feature), ...(bundleOptions.plugins ?? [])],
     outfile,
     minify: true,
-    mangleProps: outputs.find((output) => output.minify)?.mangleProps,
+    mangleProps: minifiedOutput.mangleProps,
     // No map (it only slows terser down by half), but the map's comment as dist/segment-sentry.min.js ends
     // with it, so the full build's bytes are dist's.
     metafile: true,

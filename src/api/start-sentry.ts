@@ -4,7 +4,7 @@ import { trackErrors } from '../segment/error-events';
 import type { CategoryPreferences } from '../consent/consent';
 import { createConsentGate, type ConsentGate } from '../consent/consent-transport';
 import type { LoaderHandoff } from '../loader/protocol';
-import { CONSENT_REVOKED_HOOK, extraFilesLoader } from '../sentry/extra-files';
+import { CONSENT_HOOK, extraFilesLoader, type ConsentHook } from '../sentry/extra-files';
 import { startSentryClient } from '../sentry/sentry-client';
 import type { Settings } from '../settings/settings';
 
@@ -37,7 +37,7 @@ export function startSentry(settings: Settings, { ownScriptUrl, handoff, prefere
   const consentGate =
     settings.consentCategories.length > 0
       ? createConsentGate(settings.consentCategories, preferences, forgetVisitor, (granted) =>
-          granted ? loadExtraFiles?.() : client.emit(CONSENT_REVOKED_HOOK as 'close'),
+          ((client as unknown as ConsentHook).emit(CONSENT_HOOK, granted), granted && loadExtraFiles?.()),
         )
       : undefined;
   const errors = settings.trackErrors ? trackErrors(window, settings.globalAnalyticsKey, handoff) : undefined;

@@ -5,8 +5,9 @@
 // the other's objects.
 import { Client, getClient, getCurrentScope, Scope, type Integration } from '@sentry/core';
 import { describe } from '../shared/contain';
-import { CONSENT_REVOKED_HOOK } from '../sentry/extra-files';
+import { CONSENT_HOOK, type ConsentHook } from '../sentry/extra-files';
 import { log } from '../sentry/log';
+import { currentScriptUrl, OWN_FRAMES, withoutQuery, type OwnFrames } from '../sentry/own-frames';
 
 /** The Scope and Client methods the full bundle's build cut (scripts/build/esbuild-trim-sentry.mjs): esbuild defines them. */
 declare const __TRIMMED_SCOPE_METHODS__: string[];
@@ -28,12 +29,28 @@ function restoreTrimmed(instance: object, original: Methods, names: string[]): v
 }
 
 /**
- * Adds `make`'s integration to our client, once the visitor's consent allows sending (the full bundle fetches the
- * extra files only then; this checks again, as a "no" may have come while the file was on its way). `revoked` runs on
- * a later "no". Nothing here throws at the page: a failure is one message.
+ * An extra file's integration, and what it does when the visitor's consent changes once it runs: on a "no" (false),
+ * stop and drop what it holds; on a "yes" again (true), start again, on the integration it already has.
  */
-export function installExtra(what: string, make: (client: Client) => Integration, revoked?: (integration: Integration) => void): void {
-  try {
+export interface Extra {
+  integration: Integration;
+  consent(granted: boolean): void;
+}
+
+/**
+ * Adds `make`'s integration to our client, once the visitor's consent allows sending (the full bundle fetches the
+ * extra files only then; a "no" may have come while the file was on its way: then it is added at the next "yes").
+ * Its `consent` runs on each later change. Nothing here throws at the page: a failure is one message.
+ */
+export function installExtra(what: string, make: (client: Client) => Extra): void {
+  const guard = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      log.error(`${what} failed: ${describe(error)}; errors are still reported`);
+    }
+  };
+  guard(() => {
     const client = getClient();
     if (!client) return log.warn(`${what}: no Sentry client of segment-sentry's on this page; ${what} is off`);
     restoreTrimmed(client, Client.prototype as unknown as Methods, __TRIMMED_CLIENT_METHODS__);
@@ -46,12 +63,14 @@ export function installExtra(what: string, make: (client: Client) => Integration
       dsn: undefined,
       integrations: [],
     }).getDataCollectionOptions();
+    // This file's frames are ours, as the full bundle's are (sentry/own-frames.ts).
+    const url = __SEGMENT_SENTRY_NPM_PLUGIN__ ? import.meta.url : currentScriptUrl(document);
+    if (url) client.getIntegrationByName<OwnFrames>(OWN_FRAMES)?.urls.push(withoutQuery(url));
+    let extra: Extra | undefined;
+    const add = () => client.addIntegration((extra = make(client)).integration);
     const granted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
-    if (granted && !granted()) return;
-    const integration = make(client);
-    client.addIntegration(integration);
-    if (revoked) client.on(CONSENT_REVOKED_HOOK as 'close', () => revoked(integration));
-  } catch (error) {
-    log.error(`${what} failed: ${describe(error)}; errors are still reported`);
-  }
+    if (!granted || granted()) add();
+    // One listener for the page's life: the integration is made once, and each change goes to it.
+    (client as unknown as ConsentHook).on(CONSENT_HOOK, (yes) => guard(() => (extra ? extra.consent(yes) : yes && add())));
+  });
 }

@@ -3,7 +3,7 @@
 // (src/sentry/extra-files.ts). Sentry's browserTracingIntegration, plus the site's own page names: a Segment page()
 // call with a name names the page-load or navigation transaction it belongs to.
 import { browserTracingIntegration, httpContextIntegration } from '@sentry/browser';
-import { updateSpanName, type Client, type Span } from '@sentry/core';
+import { generateTraceId, getCurrentScope, spanToJSON, timestampInSeconds, updateSpanName, type Client, type Span } from '@sentry/core';
 import type { SegmentEvent } from '../loader/protocol';
 import { installExtra } from './install';
 
@@ -30,9 +30,36 @@ installExtra('tracing', (client) => {
   // each streamed span, which Sentry's inbound filters read.
   const httpContext = httpContextIntegration();
   client.on('processSpan', (span) => httpContext.processSpan?.(span, client));
-  // No targets in the settings (an empty list once checked): Sentry's default, the page's own origin only; an empty
-  // list given to Sentry would mean no request at all.
+  // The targets are one array, which a "no" empties in place and a "yes" fills again: browserTracingIntegration
+  // keeps the array it finds at set-up and reads it at each request (@sentry/browser's instrumentOutgoingRequests).
+  // No targets in the settings (an empty list once checked): Sentry's default, the page's own origin only, as a
+  // target: it is matched against a same-origin request's path (always "/…") and a full URL (never "/…"), so it
+  // matches exactly the page's own origin. (Left absent, there would be no array to empty.)
   const options = client.getOptions();
-  if (!options.tracePropagationTargets?.length) delete options.tracePropagationTargets;
-  return browserTracingIntegration();
+  const targets = options.tracePropagationTargets?.length ? options.tracePropagationTargets : [/^\//];
+  options.tracePropagationTargets = targets;
+  const granted = { targets: [...targets], tracesSampleRate: options.tracesSampleRate };
+  // A span that started before the latest "no" is not sent, whenever it ends (a request's span waits up to 300 ms
+  // for its timing, a transaction for its children): it is marked unsampled as it ends ('spanEnd' comes before the
+  // span buffer and the transaction take it), so nothing measured across a "no" is sent, even after a "yes" again.
+  let deniedAt = -Infinity;
+  client.on('spanEnd', (span) => {
+    if (spanToJSON(span).start_timestamp <= deniedAt) (span as unknown as { _sampled?: boolean })._sampled = false;
+  });
+  const consent = (yes: boolean) => {
+    targets.splice(0, targets.length, ...(yes ? granted.targets : []));
+    // Without a rate, the SDK starts no span at all (hasSpansEnabled): no transaction, no request span.
+    options.tracesSampleRate = yes ? granted.tracesSampleRate : undefined;
+    if (yes) return;
+    deniedAt = timestampInSeconds();
+    // The page-load or navigation transaction under way ends now, unsent; what the span buffer holds of spans that
+    // ended before the "no" goes to the transport while the consent gate says no, which drops it: none of it comes
+    // after a later "yes" either.
+    pageTransaction(client)?.end();
+    client.emit('flush');
+    // And a new trace: nothing measured or sent after a later "yes" (nor an error's trace context) carries the trace
+    // of before the "no".
+    getCurrentScope().setPropagationContext({ traceId: generateTraceId(), sampleRand: Math.random() });
+  };
+  return { integration: browserTracingIntegration(), consent };
 });

@@ -22,33 +22,25 @@ declare const __SEGMENT_SENTRY_VERSION__: string;
 type LoaderWindow = Window & Record<string, unknown>;
 
 // The loader's own containment boundary (the full bundle's is shared/contain.ts): one message, never a page error.
-const attempt = <T>(what: string, run: () => T): T | undefined => {
+const attempt = (what: string, run: () => unknown): void => {
   try {
-    return run();
+    run();
   } catch (error) {
     writeMessage('error', what, ' failed: ', error);
   }
 };
 
-/**
- * The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or
- * a blob: one), so the tag is then found by its file name.
- */
-function ownScript(doc: Document): HTMLScriptElement | null {
-  const current = doc.currentScript as HTMLScriptElement | null;
-  if (current && /^https?:/.test(current.src)) return current;
-  return doc.querySelector<HTMLScriptElement>(`script[src*="${LOADER_FILE}"]`);
-}
-
 attempt('start-up', () => {
   const win = window as unknown as LoaderWindow;
-  if (win.SegmentSentry) {
-    writeMessage('warn', 'SegmentSentry is already defined; this copy does nothing');
-    return;
-  }
+  if (win.SegmentSentry) return writeMessage('warn', 'SegmentSentry is already defined; this copy does nothing');
   const doc = win.document;
-  const own = ownScript(doc);
-  const url = own && own.src;
+  // The loader's own tag. A module script, a tag manager's injection or eval leave no document.currentScript (or a
+  // blob: one), so the tag is then found by its file name: the last segment of its URL's path, so that a tag that
+  // only carries the name elsewhere (`other.js?next=segment-sentry.loader.min.js`) cannot choose the folder the full
+  // bundle, the extra files and the Trusted Types policy take their URLs from.
+  let own = doc.currentScript as HTMLScriptElement | null | undefined;
+  if (!/^https?:/.test(own?.src as string)) own = [...doc.scripts].find((script) => script.src.split(/[?#]/)[0]!.endsWith('/' + LOADER_FILE));
+  const url = own?.src;
   const handoff = { calls: [], errors: [], analytics: [], consent: {} } as unknown as LoaderHandoff;
   // The loader's other listeners (DOMContentLoaded, load, idle) find the full bundle's API in
   // window.SegmentSentry from then on and do nothing.

@@ -56,9 +56,9 @@ test('the error listener keeps errors and rejections with their handler and the 
 
 test('hearConsent takes preferences objects only', () => {
   const handoff = ownHandoff();
-  for (const notAnAnswer of [undefined, null, 'yes', 1, true, [true]]) expect(hearConsent(handoff, notAnAnswer)).toBe(false);
+  for (const notAnAnswer of [undefined, null, 'yes', 1, true, [true]]) expect(hearConsent(handoff, notAnAnswer)).toBeFalsy();
   expect(handoff.consent).toEqual({});
-  expect(hearConsent(handoff, {})).toBe(true);
+  expect(hearConsent(handoff, {})).toBeTruthy();
   expect(handoff.consent).toEqual({ given: {} });
 });
 

@@ -152,12 +152,10 @@ export interface LoaderHandoff {
 
 /**
  * The visitor's consent, heard before Sentry runs: the mark in force from now on (see ConsentMark). Anything but
- * an object is not an answer (false: the caller says so, where a page gave it).
+ * an object is not an answer (falsy: the caller says so, where a page gave it; truthy once heard).
  */
-export function hearConsent(handoff: LoaderHandoff, given: unknown): boolean {
-  if (!given || typeof given != 'object' || Array.isArray(given)) return false;
-  handoff.consent.given ? (handoff.consent = { given }) : (handoff.consent.given = given);
-  return true;
+export function hearConsent(handoff: LoaderHandoff, given: unknown): unknown {
+  return given && typeof given == 'object' && !Array.isArray(given) && (handoff.consent.given ? (handoff.consent = { given }) : (handoff.consent.given = given));
 }
 
 /** The consent a call carries (Segment's consent tools stamp it), heard; what a hostile getter throws stays here. */
@@ -169,9 +167,9 @@ export function hearConsentOf(handoff: LoaderHandoff, event?: SegmentEvent): voi
   }
 }
 
-/** Adds to a list of what is kept, up to MAX_KEPT; false when it was full. */
-export function keep<T>(list: T[], item: T): boolean {
-  return list.length < MAX_KEPT && list.push(item) > 0;
+/** Adds to a list of what is kept, up to MAX_KEPT; false when it was full (else its new length, never 0). */
+export function keep<T>(list: T[], item: T): number | false {
+  return list.length < MAX_KEPT && list.push(item);
 }
 
 /**
@@ -213,8 +211,7 @@ export function listenForErrors(target: Window, handoff: LoaderHandoff, onError:
 
 /** The analytics.js global: the settings' key, else the one Segment's snippet marks when renamed, else `analytics`. */
 export function analyticsGlobalKey(doc: Document, key?: string): string {
-  const tag = doc.querySelector(`script[${ANALYTICS_KEY_ATTRIBUTE}]`);
-  return key || (tag && tag.getAttribute(ANALYTICS_KEY_ATTRIBUTE)) || 'analytics';
+  return key || doc.querySelector(`script[${ANALYTICS_KEY_ATTRIBUTE}]`)?.getAttribute(ANALYTICS_KEY_ATTRIBUTE) || 'analytics';
 }
 
 /**
@@ -250,12 +247,12 @@ type AnalyticsLike = { register?: (plugin: unknown) => void; on?: (event: string
  * Once only; until the plugin is registered, a throw (a global that is not Segment's) is said once by the caller
  * and never retried.
  */
-export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKey?: string): void {
+export function keepAnalyticsCalls(win: Window, handoff: LoaderHandoff, globalKey?: string): unknown /* (nothing reads it: loader bytes) */ {
   if (handoff.registered != null) return;
   // (false from here: a getter or register that throws leaves it so, and it is not tried again)
   handoff.registered = false;
   const analytics = (win as unknown as Record<string, AnalyticsLike | undefined>)[analyticsGlobalKey(win.document, globalKey)];
-  if (!analytics || typeof analytics.register !== 'function') return void delete handoff.registered;
+  if (typeof analytics?.register != 'function') return delete handoff.registered;
   // A kept call's consent (Segment's consent tools stamp it on each call in a plugin of their own, after
   // dispatch_start) is heard now, in its place among the page's other consent calls.
   const deliver = (type: AnalyticsCall, event?: SegmentEvent) =>

@@ -14,10 +14,13 @@ declare const __REPLAY_FILE__: string;
 declare const __REPLAY_INTEGRITY__: string;
 
 /**
- * The custom client hook the full bundle emits when the visitor's consent goes (true) or comes back (false is never
- * sent: a "yes" loads the extra files, loadExtraFiles): Session Replay stops and drops what it holds (src/extras/).
+ * The custom client hook the full bundle emits with each change of the visitor's consent (granted: true or false):
+ * on a "no", tracing and Session Replay stop and drop what they hold; on a "yes" again, they start again
+ * (src/extras/install.ts). The first "yes" loads the extra files (loadExtraFiles).
  */
-export const CONSENT_REVOKED_HOOK = 'consentRevoked';
+export const CONSENT_HOOK = 'segmentSentryConsent';
+/** CONSENT_HOOK's emit and on: a hook of ours, which Sentry's types do not list. */
+export type ConsentHook = { emit(hook: typeof CONSENT_HOOK, granted: boolean): void; on(hook: typeof CONSENT_HOOK, callback: (granted: boolean) => void): void };
 
 /**
  * Tracing and Session Replay (docs/replay-tracing.md): their code is not in the full bundle but in extra files beside

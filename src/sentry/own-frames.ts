@@ -11,27 +11,32 @@ export function currentScriptUrl(doc: Document): string | undefined {
 
 // Compared without query and fragment: WebKit leaves the query out of its stack URLs, so
 // `segment-sentry.min.js?v=2` shows as `segment-sentry.min.js` in its frames.
-const withoutQuery = (url = ''): string => url.split(/[?#]/, 1)[0]!;
+export const withoutQuery = (url = ''): string => url.split(/[?#]/, 1)[0]!;
 
-function withoutOwnFrames(frames: StackFrame[], ownUrl: string): StackFrame[] {
-  const own = withoutQuery(ownUrl);
-  return frames.filter((frame) => withoutQuery(frame.filename) !== own);
+export const OWN_FRAMES = 'SegmentSentryOwnFrames';
+
+/** The integration below: `urls`, the scripts whose frames are ours (without query), takes the extra files' as they run. */
+export interface OwnFrames extends Integration {
+  urls: string[];
 }
 
 /**
- * Removes this bundle's own frames from every stack trace. Sentry strips its own frames by function
- * name, which minification defeats; left in, our frames would sit on top of every message's
- * synthetic stack, so whitelistUrls and ignoreUrls would judge `SegmentSentry.captureMessage` calls
- * by our CDN URL instead of the caller's. Runs in preprocessEvent, before those filters.
+ * Removes our own frames from every stack trace: this bundle's, and those of the extra files (tracing, Session
+ * Replay), whose URLs each adds as it runs (src/extras/install.ts). Sentry strips its own frames by function
+ * name, which minification defeats; left in, our frames would sit on top of every message's synthetic stack (and
+ * of a page's error thrown through one of Replay's DOM wrappers), so whitelistUrls and ignoreUrls would judge them
+ * by our URL instead of the caller's. Runs in preprocessEvent, before those filters.
  */
-export function ownFramesIntegration(ownUrl: string): Integration {
+export function ownFramesIntegration(ownUrl: string): OwnFrames {
+  const urls = [withoutQuery(ownUrl)];
   return {
-    name: 'SegmentSentryOwnFrames',
+    name: OWN_FRAMES,
+    urls,
     preprocessEvent(event: Event): void {
       for (const exception of event.exception?.values ?? []) {
         const stacktrace = exception.stacktrace;
         if (!stacktrace?.frames) continue;
-        stacktrace.frames = withoutOwnFrames(stacktrace.frames, ownUrl);
+        stacktrace.frames = stacktrace.frames.filter((frame) => !urls.includes(withoutQuery(frame.filename)));
         if (stacktrace.frames.length === 0) delete exception.stacktrace;
       }
     },
