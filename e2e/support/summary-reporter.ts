@@ -61,7 +61,7 @@ export default class SummaryReporter implements Reporter {
   private readonly started = Date.now();
   private readonly failures: string[] = [];
   private readonly cpuAtStart = cpuTicks();
-  private readonly spans: Array<{ start: number; end: number }> = [];
+  private readonly spans: Array<{ start: number; end: number; worker: number; test: string }> = [];
   private workers = 1;
 
   onBegin(config: FullConfig): void {
@@ -70,8 +70,8 @@ export default class SummaryReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const lane = test.parent.project()?.name ?? '';
-    if (result.duration > 0) this.spans.push({ start: result.startTime.getTime(), end: result.startTime.getTime() + result.duration });
     const spec = `${lane} ${specOf(test)}`;
+    if (result.duration > 0) this.spans.push({ start: result.startTime.getTime(), end: result.startTime.getTime() + result.duration, worker: result.workerIndex, test: `${spec} › ${test.title}` });
     if (!this.lanes.has(lane)) this.lanes.set(lane, none());
     if (!this.specs.has(spec)) this.specs.set(spec, none());
     // As Playwright judges it: a test marked test.fail() that failed is as expected, so it passed.
@@ -106,6 +106,8 @@ export default class SummaryReporter implements Reporter {
     }
     for (const failure of this.failures) console.log(`failed: ${failure}`);
     console.log(`tests: ${describe(this.total)}`);
+    // Each test's worker, start and end (ms from the run's start), for a look at the run's order: E2E_TIMELINE_FILE=…
+    if (process.env.E2E_TIMELINE_FILE) writeFileSync(process.env.E2E_TIMELINE_FILE, JSON.stringify(this.spans.map((span) => ({ ...span, start: span.start - this.started, end: span.end - this.started }))));
     // npm run test:repeat reads which test failed from here.
     if (process.env.E2E_SUMMARY_FILE) writeFileSync(process.env.E2E_SUMMARY_FILE, JSON.stringify({ ...this.total, failures: this.failures }));
   }
