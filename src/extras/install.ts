@@ -67,7 +67,16 @@ export function installExtra(what: string, make: (client: Client) => Extra): voi
     const url = __SEGMENT_SENTRY_NPM_PLUGIN__ ? import.meta.url : currentScriptUrl(document);
     if (url) client.getIntegrationByName<OwnFrames>(OWN_FRAMES)?.urls.push(withoutQuery(url));
     let extra: Extra | undefined;
-    const add = () => client.addIntegration((extra = make(client)).integration);
+    // Tried once: a file that failed to install (one message) is not tried again at each later "yes", which would
+    // say it again and add its hooks again.
+    let tried = false;
+    const add = () => {
+      if (tried) return;
+      tried = true;
+      const made = make(client);
+      client.addIntegration(made.integration);
+      extra = made;
+    };
     const granted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
     if (!granted || granted()) add();
     // One listener for the page's life: the integration is made once, and each change goes to it.

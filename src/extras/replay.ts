@@ -3,10 +3,13 @@
 // (all text masked, all media blocked) and the rates from our client's options; a "no" to consent stops it and
 // drops what it holds, a "yes" again starts it again.
 import { replayIntegration, type BrowserOptions } from '@sentry/browser';
+import { describe } from '../shared/contain';
+import { log } from '../sentry/log';
 import { installExtra } from './install';
 
 installExtra('Session Replay', (client) => {
   const replay = replayIntegration();
+  const consentGranted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
   return {
     integration: replay,
     consent(granted) {
@@ -15,10 +18,18 @@ installExtra('Session Replay', (client) => {
       if (!granted) return void replay.stop({ flush: false }).then(undefined, () => undefined);
       // A "yes" again on the same page: the visitor agreed again, so replay starts as on a page load, on the
       // integration it has: sampled again as Sentry samples a new session (the session went at the "no"),
-      // recorded from now on (nothing from before the "no" comes back).
-      const { replaysSessionSampleRate = 0, replaysOnErrorSampleRate = 0 } = client.getOptions() as BrowserOptions;
-      if (Math.random() < replaysSessionSampleRate) replay.start();
-      else if (replaysOnErrorSampleRate > 0) replay.startBuffering();
+      // recorded from now on. In a task of its own: a segment being sent at the "no" fails as the stop destroys its
+      // worker, and that failure stops the recording again when it settles, which would end one started at once.
+      setTimeout(() => {
+        try {
+          if (consentGranted && !consentGranted()) return; // a "no" again meanwhile
+          const { replaysSessionSampleRate = 0, replaysOnErrorSampleRate = 0 } = client.getOptions() as BrowserOptions;
+          if (Math.random() < replaysSessionSampleRate) replay.start();
+          else if (replaysOnErrorSampleRate > 0) replay.startBuffering();
+        } catch (error) {
+          log.error(`Session Replay failed: ${describe(error)}; errors are still reported`);
+        }
+      });
     },
   };
 });

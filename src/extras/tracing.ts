@@ -39,19 +39,21 @@ installExtra('tracing', (client) => {
   const targets = options.tracePropagationTargets?.length ? options.tracePropagationTargets : [/^\//];
   options.tracePropagationTargets = targets;
   const granted = { targets: [...targets], tracesSampleRate: options.tracesSampleRate };
-  // A span that started before the latest "no" is not sent, whenever it ends (a request's span waits up to 300 ms
-  // for its timing, a transaction for its children): it is marked unsampled as it ends ('spanEnd' comes before the
-  // span buffer and the transaction take it), so nothing measured across a "no" is sent, even after a "yes" again.
-  let deniedAt = -Infinity;
+  // A span that started before the latest change of consent is not sent, whenever it ends: one from before a "no"
+  // measured into it (a request's span waits up to 300 ms for its timing, a transaction for its children), and one
+  // from a "no" measured what was refused (the Web Vitals observers run on: an interaction during the "no" is sent as
+  // an INP span, with the interaction's own start, once the page is hidden after a "yes"). It is marked unsampled as
+  // it ends ('spanEnd' comes before the span buffer and the transaction take it).
+  let lastChange = -Infinity;
   client.on('spanEnd', (span) => {
-    if (spanToJSON(span).start_timestamp <= deniedAt) (span as unknown as { _sampled?: boolean })._sampled = false;
+    if (spanToJSON(span).start_timestamp <= lastChange) (span as unknown as { _sampled?: boolean })._sampled = false;
   });
   const consent = (yes: boolean) => {
+    lastChange = timestampInSeconds();
     targets.splice(0, targets.length, ...(yes ? granted.targets : []));
     // Without a rate, the SDK starts no span at all (hasSpansEnabled): no transaction, no request span.
     options.tracesSampleRate = yes ? granted.tracesSampleRate : undefined;
     if (yes) return;
-    deniedAt = timestampInSeconds();
     // The page-load or navigation transaction under way ends now, unsent; what the span buffer holds of spans that
     // ended before the "no" goes to the transport while the consent gate says no, which drops it: none of it comes
     // after a later "yes" either.
