@@ -181,8 +181,10 @@ test.describe('offline', () => {
     await page.reload();
     await poll(() => project.events().length, { timeout: 30_000 }).toBe(3);
     await poll(() => queuedOffline(page)).toBe(0);
-    // One at a time, oldest first.
-    expect(project.events().map((event) => event.exception?.values?.[0]?.value)).toEqual(['before reload 0', 'before reload 1', 'before reload 2']);
+    // Each once. Not necessarily in order: the first page's own retry (due 5 s after its first failed send) may take
+    // the oldest and still be sending it as the new page starts on the next (a busy machine's Firefox, once in a
+    // fresh-clone run); a page sends its queue oldest first, as the test above shows within one page.
+    expect(project.events().map((event) => event.exception?.values?.[0]?.value).sort()).toEqual(['before reload 0', 'before reload 1', 'before reload 2']);
     test.info().annotations.push({ type: 'offline-reload', description: `captured 3, delivered ${project.events().length} after a reload` });
   });
 });
