@@ -287,7 +287,7 @@ everyEngine('errors thrown right before the page navigates away are still delive
     setTimeout(() => { throw new Error('thrown as the page leaves'); });
     setTimeout(() => { location.href = url; });
   }, next);
-  await page.waitForFunction((url) => location.href === url, next);
+  await page.waitForURL(next);
   for (let i = 0; i < 5; i++) await project.waitForError(`before leaving ${i}`);
   await project.waitForError('thrown as the page leaves');
   test.info().annotations.push({ type: 'unload', description: `captured 6, delivered ${project.events().length}` });

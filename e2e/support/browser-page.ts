@@ -11,4 +11,6 @@ export interface BrowserPage {
   evaluate<R, Arg>(fn: (arg: Arg) => R | Promise<R>, arg?: Arg): Promise<R>;
   click(selector: string): Promise<void>;
   waitForFunction<Arg>(fn: (arg: Arg) => unknown, arg?: Arg, options?: { timeout?: number }): Promise<unknown>;
+  /** Until the page is at `url`, after a navigation the page started itself. */
+  waitForURL(url: string, options?: { timeout?: number }): Promise<unknown>;
 }

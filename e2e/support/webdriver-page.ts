@@ -135,6 +135,24 @@ export class WebDriverPage implements BrowserPage {
   }
 
   /**
+   * Until the page is at `url`, after a navigation the page started itself, by WebDriver's current URL: no script is
+   * run meanwhile, so none is lost with a document going away (an evaluation lost so waits for the script timeout,
+   * 15 s, longer than a poll's deadline: seen once in a fresh-clone run).
+   */
+  async waitForURL(url: string, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const current = await this.driver.getCurrentUrl().catch(() => undefined);
+      if (current === url) {
+        this.currentUrl = current;
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`waitForURL: at ${current ?? '(unknown)'} after ${timeout} ms, not at ${url}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /**
    * A clean slate for the next test: no listeners, and on each origin this test used no cookies, localStorage,
    * sessionStorage or IndexedDB databases left by this one (each origin's blank page unloads whatever ran
    * there, so nothing of it runs on and no database stays open).
