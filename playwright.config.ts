@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, FIREFOX_PREFS, browserExecutable } from './scripts/dev/browsers.mjs';
+import { CHROMIUM_ARGS, browserExecutable } from './scripts/dev/browsers.mjs';
 
 export default defineConfig({
   // The lanes wait on browsers and servers most of the time (a one-worker run kept the CPU busy a quarter of its
@@ -20,9 +20,8 @@ export default defineConfig({
     {
       name: 'chromium',
       testDir: 'e2e',
-      // Scenarios registered for every engine (everyEngine in e2e/support/fixtures.ts) run here as they are (tagged
-      // @every-engine), and in Firefox and WebKit as their copies over WebDriver (tagged @webdriver); @webkit: WebKit's own.
-      grepInvert: /@webdriver|@webkit/,
+      // Scenarios registered for every engine (everyEngine in e2e/support/fixtures.ts) have a WebKit copy tagged @webkit.
+      grepInvert: /@webkit/,
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -32,33 +31,31 @@ export default defineConfig({
       },
     },
     {
-      // What only Playwright can do in Firefox (routing, offline mode, init scripts, request events); the shared
-      // scenarios run in the next lane, over Marionette: half the CPU a page costs Firefox over BiDi.
       name: 'firefox',
       testDir: 'e2e',
-      grepInvert: /@webdriver|@webkit|@every-engine/,
+      grepInvert: /@webkit/,
       use: {
         browserName: 'firefox',
         // Debian's firefox-esr over WebDriver BiDi; see patches/ and docs/development.md for the one command it lacks.
         channel: 'moz-firefox',
         launchOptions: {
           executablePath: browserExecutable('firefox'),
-          firefoxUserPrefs: FIREFOX_PREFS,
+          firefoxUserPrefs: {
+            'network.captive-portal-service.enabled': false,
+            'network.connectivity-service.enabled': false,
+            'app.update.enabled': false,
+            'browser.safebrowsing.update.enabled': false,
+            'datareporting.policy.dataSubmissionEnabled': false,
+            'toolkit.telemetry.enabled': false,
+          },
         },
       },
     },
     {
-      // Debian's firefox-esr over Marionette (scripts/dev/firefox-marionette.mjs): the shared scenarios' @webdriver copies.
-      name: 'firefox-webdriver',
-      testDir: 'e2e',
-      grep: /@webdriver/,
-      use: { browserName: 'firefox' },
-    },
-    {
-      // Debian's WebKitGTK over WebDriver (scripts/dev/webkit-driver.mjs): the @webdriver copies, and WebKit's own tests.
+      // Debian's WebKitGTK over WebDriver (scripts/dev/webkit-driver.mjs): the @webkit copies of the shared scenarios.
       name: 'webkit',
       testDir: 'e2e',
-      grep: /@webdriver|@webkit/,
+      grep: /@webkit/,
       use: { browserName: 'webkit' },
     },
   ],

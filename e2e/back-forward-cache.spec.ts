@@ -2,7 +2,7 @@
 // on (a browser launched otherwise, a WebKit session of its own) forces a worker of its own, which Playwright
 // allows for a whole file only. Beside the offline queue's tests in network.spec.ts: it is about its channel.
 import type { LaunchOptions, WorkerInfo } from '@playwright/test';
-import { busyOnceForEachEvent, capture, deleteOfflineDatabase, expect, pastTheQueuesNextSend, poll, test, webdriverTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
+import { busyOnceForEachEvent, capture, deleteOfflineDatabase, expect, pastTheQueuesNextSend, poll, test, webkitTest, type BrowserPage, type ScenarioArgs } from './support/fixtures';
 import type { WebDriverPage } from './support/webdriver-page';
 
 // Chromium without Playwright's --disable-back-forward-cache; Firefox keeps its own settings (it has the cache on).
@@ -14,7 +14,7 @@ test.use({
   ] as never,
 });
 // MiniBrowser with its page cache.
-webdriverTest.use({ webkitPageCache: true });
+webkitTest.use({ webkitPageCache: true });
 
 /**
  * The back-forward cache: a page with our bundle started (its offline queue's BroadcastChannel open, an event sent)
@@ -82,9 +82,9 @@ test.describe('the back-forward cache', () => {
   }
 });
 
-webdriverTest.describe("the back-forward cache (WebKit's page cache)", () => {
+webkitTest.describe("the back-forward cache (WebKit's page cache)", () => {
   for (const withBundle of [false, true]) {
-    webdriverTest(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back @webkit`, async ({ page, site, pageUrl, project, ingest }) => {
+    webkitTest(`a page ${withBundle ? 'with our bundle started' : 'without our bundle (the control)'} is restored from it on Back @webkit`, async ({ page, site, pageUrl, project, ingest }) => {
       const visitor = page as unknown as WebDriverPage;
       expect(await backForwardJourney(visitor, { site, pageUrl, project, ingest, page: visitor }, withBundle)).toEqual(['loaded', 'restored']);
     });

@@ -11,7 +11,6 @@ import { buildPage, type PageOptions } from './page-builder';
 import { PAGE_RECORDER } from './page-recorder';
 import { BLOCKED_WRITE_KEY, WRITE_KEY, type SegmentApiBody, type SegmentTraffic } from './segment';
 import { WebDriverPage } from './webdriver-page';
-import { openFirefoxSession, openWebKitSession } from './webdriver-session';
 import { ConsoleLog } from './console-log';
 import { Project } from './ingest-project';
 
@@ -207,30 +206,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 /**
- * The WebDriver lanes: the same fixtures over WebKitGTK driven by WebDriver (scripts/dev/webkit-driver.mjs starts the
- * display and the driver once per worker), and over Firefox driven by Marionette (scripts/dev/firefox-marionette.mjs;
- * a page costs Firefox half the CPU it does over Playwright's BiDi). `page` is a WebDriverPage over one session per
- * worker, reset after every test (WebDriverPage.resetFor: no cookies, storage or databases on either site); a
- * session per test would cost 0.4 s more each. The servers put the page recorder first in every page, for console
- * lines and page errors.
+ * The WebKit lane: the same fixtures over WebKitGTK driven by WebDriver (scripts/dev/webkit-driver.mjs starts the
+ * display and the driver once per worker). `page` is a WebDriverPage over one session per worker, reset after
+ * every test (WebDriverPage.resetFor: no cookies, storage or databases on either site); a session per test
+ * would cost 0.4 s more each. The servers put the page recorder first in every page, for console lines and
+ * page errors.
  */
-export const webdriverTest = test.extend<object, { webdriverSession: WebDriverPage; webkitPageCache: boolean }>({
-  // MiniBrowser runs without its page cache (webdriver-session.ts says why); a describe block about that cache turns it on.
+export const webkitTest = test.extend<object, { webkitSession: WebDriverPage; webkitPageCache: boolean }>({
+  // MiniBrowser runs without its page cache (webdriver-page.ts says why); a describe block about that cache turns it on.
   webkitPageCache: [false, { scope: 'worker', option: true }],
-  webdriverSession: [
-    async ({ browserName, webkitPageCache }, use) => {
-      if (browserName === 'firefox') {
-        // As in the Playwright lanes, a request not to 127.0.0.1 goes to a proxy that is not there, so it fails.
-        const page = WebDriverPage.over(await openFirefoxSession({ proxyPort: await closedPort() }));
-        await use(page);
-        await page.close();
-        return;
-      }
+  webkitSession: [
+    async ({ webkitPageCache }, use) => {
       const driver = await startWebKitDriver();
       try {
-        const page = WebDriverPage.over(await openWebKitSession(driver.url, { pageCache: webkitPageCache }));
-        await use(page);
-        await page.close();
+        const session = await WebDriverPage.open(driver.url, { pageCache: webkitPageCache });
+        await use(session);
+        await session.close();
       } finally {
         driver.stop();
       }
@@ -239,12 +230,12 @@ export const webdriverTest = test.extend<object, { webdriverSession: WebDriverPa
   ],
   site: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
   otherSite: [serveForTheWorker(() => startStaticServer({ htmlPrelude: PAGE_RECORDER })), { scope: 'worker' }],
-  page: async ({ webdriverSession, site, otherSite }, use) => {
+  page: async ({ webkitSession, site, otherSite }, use) => {
     // Typed as Playwright's Page for the shared fixtures; scenarios see it as a BrowserPage (everyEngine).
     const used = originsUsedBy([site, otherSite]);
-    await use(webdriverSession as unknown as Page);
+    await use(webkitSession as unknown as Page);
     // Cleared after the test, as in the other lanes (a failed test restarts the worker, and the session).
-    await webdriverSession.resetFor(used());
+    await webkitSession.resetFor(used());
   },
 });
 
@@ -287,14 +278,14 @@ export interface CaseOfACrossing {
 export const caseOfACrossing = (caseIndex: number, why: string): CaseOfACrossing => ({ caseIndex, why });
 
 /**
- * Registers one scenario for every engine: in the Chromium lane through Playwright (tagged @every-engine, which the
- * Playwright Firefox lane leaves out), and in the WebDriver lanes, Firefox over Marionette and WebKit (its title
- * tagged @webdriver, which the projects select on); with `crossing`, in Chromium and one other engine (CaseOfACrossing).
+ * Registers one scenario for every engine: in the Chromium and Firefox lanes through Playwright, and in the
+ * WebKit lane (its title tagged @webkit, which the projects select on) through WebDriver; with `crossing`, in
+ * Chromium and one other engine (CaseOfACrossing).
  */
 export function everyEngine(title: string, body: (args: ScenarioArgs, testInfo: TestInfo) => Promise<void>, crossing?: CaseOfACrossing): void {
   const register = () => {
-    test(title, { tag: '@every-engine' }, body);
-    webdriverTest(`${title} @webdriver`, body);
+    test(title, body);
+    webkitTest(`${title} @webkit`, body);
   };
   if (!crossing) return register();
   test.describe(() => {

@@ -2,7 +2,7 @@
  * What Playwright's page.on('console') and page.on('pageerror') give the Chromium and Firefox lanes, for the
  * WebKit lane, whose WebDriver has neither a log API nor BiDi: a small script first in every page's <head>
  * (the WebKit lane's static servers put it there) records console lines and uncaught errors and rejections,
- * and the WebDriver page object reads them back with a script run in the page (READ_RECORDER).
+ * and the WebDriver page object reads them back with execute-script (READ_RECORDER).
  */
 
 /** Playwright's names for console methods (its `warning` for console.warn), so ConsoleLog reads both lanes alike. */
@@ -60,8 +60,6 @@ export const STRINGIFY_IN_PAGE = `(value) => {
   }
 }`;
 
-/** An expression for the page: hands over (as JSON text) what was recorded since the last call, and where the page is now. */
-export const READ_RECORDER = `(() => {
-  const entries = window.__segmentSentryRecorder;
-  return (${STRINGIFY_IN_PAGE})({ recording: Boolean(entries), entries: entries ? entries.splice(0) : [], url: location.href });
-})()`;
+/** Execute-script body: hands over (as JSON text) what was recorded since the last call, and where the page is now. */
+export const READ_RECORDER = `const entries = window.__segmentSentryRecorder;
+  return (${STRINGIFY_IN_PAGE})({ recording: Boolean(entries), entries: entries ? entries.splice(0) : [], url: location.href });`;

@@ -11,16 +11,6 @@ const CANDIDATES = {
 /** Flags that keep Chromium off the network: everything here talks to 127.0.0.1 only. */
 export const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
-/** Preferences that keep Firefox off the network (its update, telemetry and connectivity checks), in both its lanes. */
-export const FIREFOX_PREFS = {
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'app.update.enabled': false,
-  'browser.safebrowsing.update.enabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.enabled': false,
-};
-
 /** @param {keyof typeof CANDIDATES} browser */
 export function browserExecutable(browser) {
   const { variable, paths, debian } = CANDIDATES[browser];
