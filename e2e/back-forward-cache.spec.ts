@@ -43,7 +43,8 @@ async function backForwardJourney(
     const why = performance.getEntriesByType('navigation')[0]?.notRestoredReasons?.reasons?.map((reason) => reason.reason).join(',');
     fetch('/pageshow/${id}/' + (event.persisted ? 'restored' : 'loaded') + (why ? ': ' + why : ''), { keepalive: true });
   });</script>`;
-  await visitor.goto(pageUrl({ headers: CACHEABLE, beforeBundle: tellShows, ...(withBundle ? {} : { bundle: null }) }));
+  const first = pageUrl({ headers: CACHEABLE, beforeBundle: tellShows, ...(withBundle ? {} : { bundle: null }) });
+  await visitor.goto(first);
   await poll(shows).toEqual(['loaded']);
   if (withBundle) {
     // Started, with its transport and the queue's channel made, and the queue's database open: the event went
@@ -62,6 +63,10 @@ async function backForwardJourney(
   await visitor.goBack();
   await poll(() => shows().length).toBe(2);
   if (withBundle) {
+    // The site heard the restored page's pageshow before the driver may have switched to it: in Firefox over BiDi,
+    // a script sent at once once went to the page left and failed ("Execution context was destroyed"). Scripts go
+    // to the restored page once one reads its address there.
+    await poll(() => page.evaluate(() => location.href).catch(() => 'not yet'), { timeout: 10_000 }).toBe(first);
     // Restored, its queue goes on (its database opened again): this event goes through it too.
     await capture(page, `sent after coming back ${id}`);
     await project.waitForError(`sent after coming back ${id}`, 20_000);
