@@ -19,11 +19,20 @@ const POLL_MS = 50;
  * clean slate waited forever (measured: over 60 s; 1 or 2 runs in 8 of the click-breadcrumb scenario).
  */
 const MINIBROWSER_ARGS = ['--automation', '--enable-page-cache=false'];
-/** With its page cache, for the one scenario that is about it (e2e/network.spec.ts, «the back-forward cache»). */
+/** With its page cache, for the one scenario that is about it (e2e/back-forward-cache.spec.ts). */
 const MINIBROWSER_ARGS_WITH_PAGE_CACHE = ['--automation'];
 
 type ConsoleListener = (message: { type(): string; text(): string }) => void;
 type PageErrorListener = (error: { message: string }) => void;
+
+/** Tries `attempt` every POLL_MS until it says yes; past `timeout`, throws with what `failure` says. */
+async function pollUntil(attempt: () => Promise<boolean>, timeout: number, failure: () => string): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await attempt())) {
+    if (Date.now() > deadline) throw new Error(failure());
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
 
 /**
  * The part of Playwright's Page that the shared scenarios use, over a WebDriver session of WebKitGTK's
@@ -121,17 +130,9 @@ export class WebDriverPage implements BrowserPage {
    * As with Playwright, it outlasts a navigation: a poll that fails as the page changes is simply repeated.
    */
   async waitForFunction<Arg>(fn: (arg: Arg) => unknown, arg?: Arg, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
-    const deadline = Date.now() + timeout;
     let lastError: unknown;
-    for (;;) {
-      try {
-        if (await this.evaluate(fn, arg)) return;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() > deadline) throw new Error(`waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms${lastError ? ` (last: ${lastError})` : ''}`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const truthy = () => this.evaluate(fn, arg).then(Boolean, (error: unknown) => ((lastError = error), false));
+    await pollUntil(truthy, timeout, () => `waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms${lastError ? ` (last: ${lastError})` : ''}`);
   }
 
   /**
@@ -140,16 +141,10 @@ export class WebDriverPage implements BrowserPage {
    * 15 s, longer than a poll's deadline: seen once in a fresh-clone run).
    */
   async waitForURL(url: string, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const current = await this.driver.getCurrentUrl().catch(() => undefined);
-      if (current === url) {
-        this.currentUrl = current;
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`waitForURL: at ${current ?? '(unknown)'} after ${timeout} ms, not at ${url}`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    let current: string | undefined;
+    const there = async () => (current = await this.driver.getCurrentUrl().catch(() => undefined)) === url;
+    await pollUntil(there, timeout, () => `waitForURL: at ${current ?? '(unknown)'} after ${timeout} ms, not at ${url}`);
+    this.currentUrl = url;
   }
 
   /**

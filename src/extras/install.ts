@@ -37,12 +37,20 @@ export interface Extra {
   consent(granted: boolean): void;
 }
 
+/** What an extra file's `make` is given beside the client. */
+export interface ExtraContext {
+  /** Whether the visitor's consent allows sending now (always, on a page without a consent gate). */
+  granted(): boolean;
+  /** Runs `run`, and turns what it throws into this file's one message: for work the file does later, on its own. */
+  guard(run: () => void): void;
+}
+
 /**
  * Adds `make`'s integration to our client, once the visitor's consent allows sending (the full bundle fetches the
  * extra files only then; a "no" may have come while the file was on its way: then it is added at the next "yes").
  * Its `consent` runs on each later change. Nothing here throws at the page: a failure is one message.
  */
-export function installExtra(what: string, make: (client: Client) => Extra): void {
+export function installExtra(what: string, make: (client: Client, context: ExtraContext) => Extra): void {
   const guard = (run: () => void) => {
     try {
       run();
@@ -70,15 +78,16 @@ export function installExtra(what: string, make: (client: Client) => Extra): voi
     // Tried once: a file that failed to install (one message) is not tried again at each later "yes", which would
     // say it again and add its hooks again.
     let tried = false;
+    const consentGranted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
+    const granted = () => !consentGranted || consentGranted();
     const add = () => {
       if (tried) return;
       tried = true;
-      const made = make(client);
+      const made = make(client, { granted, guard });
       client.addIntegration(made.integration);
       extra = made;
     };
-    const granted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
-    if (!granted || granted()) add();
+    if (granted()) add();
     // One listener for the page's life: the integration is made once, and each change goes to it.
     (client as unknown as ConsentHook).on(CONSENT_HOOK, (yes) => guard(() => (extra ? extra.consent(yes) : yes && add())));
   });

@@ -3,33 +3,28 @@
 // (all text masked, all media blocked) and the rates from our client's options; a "no" to consent stops it and
 // drops what it holds, a "yes" again starts it again.
 import { replayIntegration, type BrowserOptions } from '@sentry/browser';
-import { describe } from '../shared/contain';
-import { log } from '../sentry/log';
 import { installExtra } from './install';
 
-installExtra('Session Replay', (client) => {
+installExtra('Session Replay', (client, { granted, guard }) => {
   const replay = replayIntegration();
-  const consentGranted = (client.getOptions() as { consentGranted?: () => boolean }).consentGranted;
   return {
     integration: replay,
-    consent(granted) {
+    consent(yes) {
       // A "no": the recording stops, its session ends and its buffer goes, pending segment included (flush: false;
       // stopped so, the stop is synchronous to its end, so a "yes" right after it finds the recorder stopped).
-      if (!granted) return void replay.stop({ flush: false }).then(undefined, () => undefined);
+      if (!yes) return void replay.stop({ flush: false }).then(undefined, () => undefined);
       // A "yes" again on the same page: the visitor agreed again, so replay starts as on a page load, on the
       // integration it has: sampled again as Sentry samples a new session (the session went at the "no"),
       // recorded from now on. In a task of its own: a segment being sent at the "no" fails as the stop destroys its
       // worker, and that failure stops the recording again when it settles, which would end one started at once.
-      setTimeout(() => {
-        try {
-          if (consentGranted && !consentGranted()) return; // a "no" again meanwhile
+      setTimeout(() =>
+        guard(() => {
+          if (!granted()) return; // a "no" again meanwhile
           const { replaysSessionSampleRate = 0, replaysOnErrorSampleRate = 0 } = client.getOptions() as BrowserOptions;
           if (Math.random() < replaysSessionSampleRate) replay.start();
           else if (replaysOnErrorSampleRate > 0) replay.startBuffering();
-        } catch (error) {
-          log.error(`Session Replay failed: ${describe(error)}; errors are still reported`);
-        }
-      });
+        }),
+      );
     },
   };
 });
