@@ -3,9 +3,10 @@ import { CHROMIUM_ARGS, browserExecutable } from './scripts/dev/browsers.mjs';
 
 export default defineConfig({
   // The lanes wait on browsers and servers most of the time (a one-worker run kept the CPU busy a quarter of its
-  // wall time): three workers, each with its own servers, browser and page, a spec file at a time (spreading
-  // single tests made workers switch browsers: slower). Measured in docs/development.md («The run»).
-  workers: 3,
+  // wall time): four workers, each with its own servers, browser and page, a spec file at a time (spreading
+  // single tests made workers switch browsers: slower). Three left a quarter of the CPU idle on a fast machine, at
+  // the changes of engine most of all. Measured in docs/development.md («The run»).
+  workers: 4,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,

@@ -31,7 +31,7 @@ const SIDE_BY_SIDE = [
   [{ name: 'feature-cost table', command: 'node scripts/build/feature-costs.mjs --check' }],
   [{ name: 'typecheck', command: 'npm run typecheck' }],
 ];
-/** @type {Step[]} Last, alone: Playwright's three workers use the machine. */
+/** @type {Step[]} Last, alone: Playwright's four workers use the machine. */
 const E2E = [
   { name: 'WebKit driver installed', command: 'node scripts/dev/webkit-driver.mjs --check' },
   { name: 'unit and e2e tests (Playwright)', command: 'npx playwright test', env: TEST_BUILD },
