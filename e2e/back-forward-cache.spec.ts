@@ -63,9 +63,9 @@ async function backForwardJourney(
   await visitor.goBack();
   await poll(() => shows().length).toBe(2);
   if (withBundle) {
-    // The site heard the restored page's pageshow before the driver may have switched to it: in Firefox over BiDi,
-    // a script sent at once once went to the page left and failed ("Execution context was destroyed"). Scripts go
-    // to the restored page once one reads its address there.
+    // The site may hear the restored page's pageshow before the driver has switched to that page: in Firefox over
+    // BiDi, a script sent right away went to the page left, once, and failed ("Execution context was destroyed").
+    // So the next script waits until one reads the restored page's address there.
     await poll(() => page.evaluate(() => location.href).catch(() => 'not yet'), { timeout: 10_000 }).toBe(first);
     // Restored, its queue goes on (its database opened again): this event goes through it too.
     await capture(page, `sent after coming back ${id}`);
