@@ -1,5 +1,6 @@
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
 import { miniBrowserBinary, withTimeout } from '../../scripts/dev/webkit-driver.mjs';
+import { pollUntil } from '../../scripts/dev/poll-until.mjs';
 import type { BrowserPage } from './browser-page';
 import { blankPageOf, clearOriginStorage } from './clean-slate';
 import { READ_RECORDER, STRINGIFY_IN_PAGE, type RecordedEntry } from './page-recorder';
@@ -24,15 +25,6 @@ const MINIBROWSER_ARGS_WITH_PAGE_CACHE = ['--automation'];
 
 type ConsoleListener = (message: { type(): string; text(): string }) => void;
 type PageErrorListener = (error: { message: string }) => void;
-
-/** Tries `attempt` every POLL_MS until it says yes; past `timeout`, throws with what `failure` says. */
-async function pollUntil(attempt: () => Promise<boolean>, timeout: number, failure: () => string): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await attempt())) {
-    if (Date.now() > deadline) throw new Error(failure());
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 /**
  * The part of Playwright's Page that the shared scenarios use, over a WebDriver session of WebKitGTK's
@@ -132,7 +124,7 @@ export class WebDriverPage implements BrowserPage {
   async waitForFunction<Arg>(fn: (arg: Arg) => unknown, arg?: Arg, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
     let lastError: unknown;
     const truthy = () => this.evaluate(fn, arg).then(Boolean, (error: unknown) => ((lastError = error), false));
-    await pollUntil(truthy, timeout, () => `waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms${lastError ? ` (last: ${lastError})` : ''}`);
+    await pollUntil(truthy, timeout, () => `waitForFunction: ${fn.toString()} stayed falsy for ${timeout} ms${lastError ? ` (last: ${lastError})` : ''}`, POLL_MS);
   }
 
   /**
@@ -143,7 +135,7 @@ export class WebDriverPage implements BrowserPage {
   async waitForURL(url: string, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
     let current: string | undefined;
     const there = async () => (current = await this.driver.getCurrentUrl().catch(() => undefined)) === url;
-    await pollUntil(there, timeout, () => `waitForURL: at ${current ?? '(unknown)'} after ${timeout} ms, not at ${url}`);
+    await pollUntil(there, timeout, () => `waitForURL: at ${current ?? '(unknown)'} after ${timeout} ms, not at ${url}`, POLL_MS);
     this.currentUrl = url;
   }
 

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { pollUntil } from './poll-until.mjs';
 
 export const WEBKIT_PACKAGES = 'webkit2gtk-driver xvfb xauth';
 export const WEBKIT_INSTALL = `apt-get install -y --no-install-recommends ${WEBKIT_PACKAGES}`;
@@ -122,14 +123,11 @@ export async function startWebKitDriver() {
     let driverLog = '';
     driver.stderr?.on('data', (chunk) => (driverLog = (driverLog + chunk).slice(-2000)));
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
+    const answers = () => {
       if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited (${driver.exitCode}): ${driverLog}`);
-      const ready = await fetch(`${url}/status`).then((response) => response.ok, () => false);
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not answer on ${url} within ${START_TIMEOUT_MS} ms: ${driverLog}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return fetch(`${url}/status`).then((response) => response.ok, () => false);
+    };
+    await pollUntil(answers, START_TIMEOUT_MS, () => `WebKitWebDriver did not answer on ${url} within ${START_TIMEOUT_MS} ms: ${driverLog}`);
     // A leash for a death no handler sees (SIGKILL): a small Node process that waits on a pipe from this one,
     // which closes when this process ends however it ends, and then kills both groups.
     const groups = JSON.stringify([xvfb.pid, driver.pid]);
